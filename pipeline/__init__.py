@@ -1,0 +1,18 @@
+"""UN Security Council documents (PDF) to analysis-ready Parquet tables.
+
+Stages: :mod:`pipeline.extract` (PDF to lines and masthead), :mod:`pipeline.segment`
+(lines to paragraphs), :mod:`pipeline.tag` (organizations, States, UNBIS topics) and
+:mod:`pipeline.write` (Parquet tables). :func:`load` reads the tables back into pandas.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "load"]
+
+
+def load(processed="processed", tables=None, columns=None):
+    """Load the processed tables as pandas DataFrames (see :mod:`pipeline.load`)."""
+    from .load import load as _load
+
+    return _load(processed, tables=tables, columns=columns)

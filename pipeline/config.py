@@ -1,0 +1,38 @@
+"""Paths and tunables, in one place. Every other module imports its knobs from here."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+DATA_DIR = PACKAGE_DIR / "data"
+RAW_DIR = PROJECT_DIR / "raw"
+PROCESSED_DIR = PROJECT_DIR / "processed"
+
+# Bump when a change to the code changes the tables: every document is then reprocessed.
+PIPELINE_VERSION = "0.1.0"
+
+# --- extract -------------------------------------------------------------------------
+DEFAULT_X_TOLERANCE = 1.5      # pt between chars of one word (pdfplumber's x_tolerance)
+DEFAULT_Y_TOLERANCE = 3        # pt between chars of one line (pdfplumber's y_tolerance)
+LINE_MERGE_TOLERANCE = 2.5     # pt: words whose tops differ less share a line
+SUPERSCRIPT_RATIO = 0.8        # a word this much smaller than its line, raised, is a superscript
+HEADER_BAND = 0.11             # top fraction of a page where running headers live
+FOOTER_BAND = 0.12             # bottom fraction of a page where running footers live
+MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
+MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
+
+# --- segment -------------------------------------------------------------------------
+PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph
+INDENT_MIN = 8.0               # pt: a first line this much right of the left margin is indented
+TABLE_COLUMN_GAP = 14.0        # pt between two words of a line: a column gap (tables)
+FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the page foot: footnote
+
+# --- tag -----------------------------------------------------------------------------
+SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
+NLP_BATCH_SIZE = 64
+
+# --- run -----------------------------------------------------------------------------
+DOC_TIMEOUT_SECONDS = float(os.environ.get("PIPELINE_DOC_TIMEOUT", 300))
+DEFAULT_WORKERS = os.cpu_count() or 1

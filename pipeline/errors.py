@@ -1,0 +1,31 @@
+"""Exceptions the library raises; the CLI turns each into one clear line."""
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """Base class of every error the pipeline raises on purpose."""
+
+
+class UsageError(PipelineError):
+    """The command was called wrongly (missing folder, no PDFs, bad option)."""
+
+
+class PdfError(PipelineError):
+    """A file could not be read as a PDF (empty, truncated, encrypted, not a PDF)."""
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class NoTextLayerError(PipelineError):
+    """The PDF has pages but no text layer (a scan)."""
+
+
+class DocumentTimeout(PipelineError):
+    """Processing one document took longer than the per-document limit."""
+
+
+class LockedError(PipelineError):
+    """Another run holds the lock on the output folder."""
