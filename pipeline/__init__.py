@@ -8,11 +8,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .load import load  # noqa: E402  (binds the function over the submodule's name)
+
 __all__ = ["__version__", "load"]
-
-
-def load(processed="processed", tables=None, columns=None):
-    """Load the processed tables as pandas DataFrames (see :mod:`pipeline.load`)."""
-    from .load import load as _load
-
-    return _load(processed, tables=tables, columns=columns)

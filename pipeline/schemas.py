@@ -16,6 +16,7 @@ def column(name: str, type_: pa.DataType, doc: str, example: str) -> pa.Field:
 DOCUMENTS = pa.schema([
     column("doc_id", pa.string(), "First 16 hex digits of the file's SHA-256; the key of every table.", "3f1c9a0b5e2d7c44"),
     column("source_file", pa.string(), "Path of the PDF relative to the raw folder.", "S_2016_871_fr.pdf"),
+    column("source_files", pa.list_(pa.string()), "Every file in the raw folder with this content.", "['S_2016_871_fr.pdf']"),
     column("sha256", pa.string(), "SHA-256 of the PDF's bytes.", "3f1c9a0b5e2d7c44…"),
     column("symbol", pa.string(), "Main UN document symbol, without reissue asterisks.", "S/2016/871"),
     column("symbols", pa.list_(pa.string()), "Every symbol of a joint document.", "['A/47/60', 'S/23329']"),
@@ -24,7 +25,7 @@ DOCUMENTS = pa.schema([
     column("date", pa.date32(), "Date of issue printed in the masthead.", "2016-10-18"),
     column("language", pa.string(), "ISO 639-1 code of this language version.", "fr"),
     column("original_language", pa.string(), "ISO 639-1 code of the original language.", "ru"),
-    column("job_number", pa.string(), "UN job number with its language suffix.", "16-17857 (F)"),
+    column("job_number", pa.string(), "UN job number, without its language suffix.", "16-17857"),
     column("title", pa.string(), "Title of the document (first title paragraph).", "Lettre datée du 14 octobre 2016, …"),
     column("letter_date", pa.date32(), "Date of the letter, from its title.", "2016-10-14"),
     column("author", pa.string(), "State of the Permanent Representative who wrote, in English.", "Russian Federation"),
@@ -40,7 +41,7 @@ DOCUMENTS = pa.schema([
 PARAGRAPHS = pa.schema([
     column("doc_id", pa.string(), "Document key (documents.doc_id).", "3f1c9a0b5e2d7c44"),
     column("para_id", pa.int32(), "Reading order within the document, from 0.", "7"),
-    column("section", pa.string(), "letter, annex or enclosure.", "annex"),
+    column("section", pa.string(), "letter, annex or enclosure (main: the body of a document that is no letter).", "annex"),
     column("kind", pa.string(), "title, heading, body, list_item, signature, note, footnote or table.", "body"),
     column("number", pa.string(), "Paragraph number as printed, kept off the text.", "5."),
     column("page_start", pa.int16(), "Page where the paragraph starts (from 1).", "2"),

@@ -1,0 +1,473 @@
+"""Extract stage: a PDF's text as lines with page, position and font; the UN masthead;
+running headers and footers removed.
+
+The pure core works on :class:`Word` records (``lines_from_words``, ``read_masthead``,
+``strip_page_furniture``); :func:`extract_pdf` is the thin shell around pdfplumber.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from . import config, lexicon
+from .errors import PdfError
+
+RTL_CHAR = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+RTL_RUN_KEEP_LTR = re.compile(r"[0-9A-Za-z.,:/%\-]+")
+SYMBOL = re.compile(r"\b(?:[A-Z]{1,8}(?:\.\d+)?)(?:/[A-Z0-9][A-Za-z0-9.\-()]*)+(?:\s*\*+)?")
+SYMBOL_LINE = re.compile(rf"^\s*(?:{SYMBOL.pattern})(?:\s*[-–]\s*(?:{SYMBOL.pattern}))*\s*$")
+JOB_NUMBER = re.compile(r"(?<![\d/])(?P<prefix>(?:[A-Z]{1,3}\.)?)(?P<digits>\d{2}-\d{5})(?:\s*\((?P<suffix>[A-Z])\))?")
+BARCODE = re.compile(r"^\*\d{6,}\*$")
+PAGE_MARKER = re.compile(r"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
+DATE_STAMP = re.compile(r"^\d{6}$")
+CONTINUATION = re.compile(r"^/(?:\.\.\.|…)$")
+FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as pdfplumber sees it: text, box and font."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str = ""
+
+    @property
+    def bold(self) -> bool:
+        return "bold" in self.fontname.lower() or "black" in self.fontname.lower()
+
+    @property
+    def italic(self) -> bool:
+        name = self.fontname.lower()
+        return "italic" in name or "oblique" in name
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text on one page, words in reading order."""
+
+    page: int
+    words: tuple[Word, ...]
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    italic: bool
+    column_gaps: int = 0  # gaps wider than config.TABLE_COLUMN_GAP: a table row's sign
+
+    def segments(self, min_gap: float) -> list[str]:
+        """The line's text split where words stand more than ``min_gap`` apart."""
+        return [join_words([w.text for w in part]) for part in self._split(min_gap)]
+
+    def _split(self, min_gap: float) -> list[list[Word]]:
+        words = sorted(self.words, key=lambda w: w.x0)
+        parts, current = [], [words[0]]
+        for prev, word in zip(words, words[1:]):
+            if word.x0 - prev.x1 > min_gap:
+                parts.append(current)
+                current = []
+            current.append(word)
+        parts.append(current)
+        return parts
+
+    @property
+    def cells(self) -> list[str]:
+        """The line's text split at column gaps (for table rows)."""
+        return self.segments(config.TABLE_COLUMN_GAP)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A short horizontal rule drawn on a page (a footnote separator, a table border)."""
+
+    page: int
+    x0: float
+    x1: float
+    top: float
+
+
+@dataclass
+class Masthead:
+    """The UN masthead of a document's first page. Unknown fields are None."""
+
+    symbol: str | None = None
+    symbols: list[str] = field(default_factory=list)
+    organ: str | None = None
+    distribution: str | None = None
+    date: object | None = None  # datetime.date
+    language: str | None = None
+    original_language: str | None = None
+    job_number: str | None = None
+
+
+@dataclass
+class ExtractedDocument:
+    """What the extract stage hands to the segmenter."""
+
+    page_count: int
+    page_sizes: list[tuple[float, float]]
+    lines: list[Line]           # body lines in reading order: masthead, headers, footers removed
+    rules: list[Rule]
+    masthead: Masthead
+    has_text_layer: bool
+
+
+# --- words to lines -------------------------------------------------------------------
+
+def join_words(words: Sequence[str]) -> str:
+    """Words joined with spaces, except between two CJK characters."""
+    out = ""
+    for word in words:
+        if out and not (lexicon.CJK.match(out[-1]) and lexicon.CJK.match(word[0])):
+            out += " "
+        out += word
+    return out
+
+
+def logical_order(text: str) -> str:
+    """A word of right-to-left script as a reader reads it: pdfplumber gives Arabic in
+    visual order; digits and Latin runs inside it keep their own order. Presentation
+    forms and tatweel are folded away."""
+    text = lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    if not RTL_CHAR.search(text):
+        return text
+    flipped = text[::-1]
+    return RTL_RUN_KEEP_LTR.sub(lambda m: m.group(0)[::-1], flipped)
+
+
+def _is_rtl(words: Sequence[Word]) -> bool:
+    rtl = sum(len(RTL_CHAR.findall(w.text)) for w in words)
+    return rtl > sum(len(w.text) for w in words) / 2
+
+
+def _make_line(page: int, words: list[Word]) -> Line:
+    size = Counter(round(w.size, 1) for w in words for _ in w.text).most_common(1)[0][0]
+    body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
+    words = sorted(words, key=lambda w: w.x0)
+    rtl = _is_rtl(words)
+    ordered = list(reversed(words)) if rtl else words
+    texts = [logical_order(w.text) if rtl else w.text for w in ordered]
+    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > config.TABLE_COLUMN_GAP)
+    chars = sum(len(w.text) for w in body)
+    return Line(
+        page=page, words=tuple(ordered), text=join_words(texts),
+        x0=min(w.x0 for w in words), x1=max(w.x1 for w in words),
+        top=min(w.top for w in body), bottom=max(w.bottom for w in body), size=size,
+        bold=sum(len(w.text) for w in body if w.bold) > chars / 2,
+        italic=sum(len(w.text) for w in body if w.italic) > chars / 2,
+        column_gaps=gaps,
+    )
+
+
+def _superscripts_resolved(words: list[Word]) -> list[Word]:
+    """Drop footnote references (small raised digits or marks after text) and glue
+    ordinal suffixes ("21st") to their word. A raised mark that opens a line is kept:
+    it is the marker of a footnote's own text."""
+    if len(words) < 2:
+        return words
+    words = sorted(words, key=lambda w: w.x0)
+    line_size = max(w.size for w in words)
+    line_bottom = max(w.bottom for w in words if w.size == line_size)
+    out: list[Word] = []
+    for word in words:
+        raised = word.size < line_size * config.SUPERSCRIPT_RATIO and word.bottom < line_bottom - 1
+        if not raised or not out or not (FOOTNOTE_REF.match(word.text) or word.text.isalpha()):
+            out.append(word)
+        elif word.text.isalpha() and word.text.islower() and out[-1].text[-1:].isdigit():
+            prev = out.pop()
+            out.append(replace(prev, text=prev.text + word.text, x1=word.x1))
+        elif word.text.isalpha() and not word.text.islower():
+            out.append(word)  # small capitals, not a reference
+        # else: a footnote reference number or mark: dropped from the running text
+    return out
+
+
+def lines_from_words(page: int, words: Iterable[Word]) -> list[Line]:
+    """Group a page's words into lines, top to bottom. Superscripts join the line they
+    stand on; their references are dropped."""
+    tol = config.LINE_MERGE_TOLERANCE
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.bottom, 1), w.x0)):
+        for row in reversed(rows[-4:]):
+            if abs(word.bottom - row[-1].bottom) <= tol and abs(word.size - row[-1].size) < 1.5:
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    rows.sort(key=lambda row: max(w.bottom for w in row))
+    baseline_rows: list[list[Word]] = []  # words of several sizes on one baseline
+    for row in rows:
+        last = baseline_rows[-1] if baseline_rows else None
+        if last and abs(max(w.bottom for w in row) - max(w.bottom for w in last)) <= tol:
+            last.extend(row)
+        else:
+            baseline_rows.append(row)
+    rows = baseline_rows
+    rows = _merge_small_rows(rows)
+    return [_make_line(page, _superscripts_resolved(row)) for row in rows if row]
+
+
+def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
+    """A row of small words that overlaps a row of bigger ones vertically is superscript
+    (or subscript) text of that row."""
+    def box(row: list[Word]) -> tuple[float, float, float, float, float]:
+        return (min(w.x0 for w in row), max(w.x1 for w in row), min(w.top for w in row),
+                max(w.bottom for w in row), max(w.size for w in row))
+
+    boxes = [box(row) for row in rows]
+    hosts: dict[int, int] = {}
+    for i, (x0, x1, top, bottom, size) in enumerate(boxes):
+        if len(rows[i]) > 3:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(rows) and j not in hosts:
+                hx0, hx1, htop, hbottom, hsize = boxes[j]
+                if (htop < (top + bottom) / 2 < hbottom and size < hsize * config.SUPERSCRIPT_RATIO
+                        and x0 >= hx0 - 2 and x1 <= hx1 + 12):
+                    hosts[i] = j
+                    break
+    for i, j in hosts.items():
+        rows[j].extend(rows[i])
+    return [row for i, row in enumerate(rows) if i not in hosts]
+
+
+# --- page furniture -----------------------------------------------------------------
+
+def _strip_recycle(text: str) -> str:
+    for phrase in lexicon.terms()["recycle"]:
+        text = text.replace(phrase, " ")
+    return text
+
+
+def is_furniture(text: str, symbols: Sequence[str] = ()) -> bool:
+    """Whether a header or footer line is page furniture: the symbol, page markers,
+    the job number with its dates, the barcode, "Please recycle", "/..."."""
+    rest = _strip_recycle(text)
+    for symbol in symbols:
+        rest = rest.replace(symbol, " ")
+    rest = JOB_NUMBER.sub(" ", rest)
+    words = lexicon.terms()["page_words"]
+    rest = re.sub(r"(?i)(?:^|\s)(?:" + "|".join(re.escape(w) for w in words) + r")\s*\d+(?:\s*页)?", " ", rest)
+    tokens = rest.split()
+    if not tokens:
+        return True
+    return all(
+        BARCODE.match(t) or PAGE_MARKER.match(t) or DATE_STAMP.match(t) or CONTINUATION.match(t)
+        or SYMBOL_LINE.match(t) or t in {"-", "–", "|"}
+        for t in tokens)
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"\d+", "#", text).strip()
+
+
+def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
+                         symbols: Sequence[str]) -> list[Line]:
+    """Remove running headers and footers: lines in the top or bottom band of a page that
+    are furniture, or that repeat (digits aside) in that band on several pages."""
+    def in_band(line: Line) -> bool:
+        height = page_heights[line.page - 1]
+        return line.top < height * config.HEADER_BAND or line.bottom > height * (1 - config.FOOTER_BAND)
+
+    band_texts = Counter(_normalized(l.text) for l in lines if in_band(l))
+    repeated = {t for t, n in band_texts.items()
+                if n >= 3 and n >= len(page_heights) / 2 and len(page_heights) >= 3}
+    return [l for l in lines
+            if not (in_band(l) and (is_furniture(l.text, symbols) or _normalized(l.text) in repeated))]
+
+
+# --- masthead -----------------------------------------------------------------------
+
+def _symbols_in(text: str) -> list[str]:
+    return [re.sub(r"\s*\*+$", "", m.group(0)).strip() for m in SYMBOL.finditer(text)]
+
+
+def _masthead_symbol_words(words: Sequence[Word]) -> list[str]:
+    """Symbols typeset in pieces: a big "A" followed by "/INF/76/1" in a smaller size."""
+    return [a.text + b.text
+            for a in words if re.fullmatch(r"[A-Z]{1,3}", a.text)
+            for b in words if b.text.startswith("/") and 0 <= b.x0 - a.x1 < 1.5
+            and b.top < a.bottom and b.bottom > a.top]
+
+
+def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_height: float,
+                  footer_lines: Sequence[Line]) -> tuple[Masthead, int]:
+    """Read the masthead from page 1's top lines. Returns it and how many of ``lines``
+    (page 1's, in order) belong to it."""
+    t = lexicon.terms()
+    head = Masthead()
+    last = -1
+    symbols: list[str] = []
+    organs: list[str] = []
+    pending_distribution = False
+    segments = [(i, text) for i, line in enumerate(lines) if line.top <= page_height * config.MASTHEAD_BAND
+                for text in line.segments(config.MASTHEAD_COLUMN_GAP)]
+    for i, text in segments:
+        line = lines[i]
+        text = text.strip()
+        folded = lexicon.fold(text)
+        if SYMBOL_LINE.match(text):
+            symbols += _symbols_in(text)
+            last = i
+        elif folded.startswith(tuple(t["distribution_markers"])):
+            head.distribution = _distribution(folded)
+            pending_distribution = head.distribution is None
+            last = i
+        elif pending_distribution and _distribution(folded):
+            head.distribution = _distribution(folded)
+            pending_distribution = False
+            last = i
+        elif any(folded.startswith(lexicon.fold(m)) for m in t["original_markers"]):
+            head.original_language = lexicon.language_from_name(re.split(r"[:：]", text, 1)[-1])
+            last = i
+        elif head.date is None and (hit := lexicon.find_date(text)) and hit[1] == 0 and hit[2] >= len(text) - 1:
+            head.date = hit[0]
+            last = i
+        elif lexicon.language_from_name(text) and len(text) < 30:
+            head.language = lexicon.language_from_name(text)
+            last = i
+        elif any(lexicon.fold(o) == folded for o in t["organs"]):
+            organs.append(text)
+            last = i
+        elif folded in t["united_nations"] or _doubled(folded) in t["united_nations"]:
+            last = i
+        elif len(text) <= 3 and line.size >= 14:  # the big series letter of a split symbol
+            last = i
+    symbols = _unique(_masthead_symbol_words(first_page_words) + symbols)
+    head.symbols = symbols
+    head.symbol = symbols[0] if symbols else None
+    head.organ = "; ".join(_unique(organs)) or None
+    for line in footer_lines:
+        m = JOB_NUMBER.search(line.text)
+        if m:
+            head.job_number = m.group("prefix") + m.group("digits")
+            suffix_language = t["job_suffix_language"].get(m.group("suffix") or "")
+            head.language = suffix_language or head.language
+            break
+    return head, last + 1
+
+
+def _doubled(text: str) -> str:
+    """Undo faux-bold text drawn twice ("UUNNIITTEEDD" -> "united")."""
+    return "".join(text[i] for i in range(0, len(text), 2)) if len(text) % 2 == 0 and all(
+        text[i] == text[i + 1] for i in range(0, len(text) - 1, 2) if text[i] != " ") else text
+
+
+def _distribution(folded: str) -> str | None:
+    for value, words in lexicon.terms()["distribution_values"].items():
+        if any(re.search(rf"(?<!\w){re.escape(lexicon.fold(w))}(?!\w)", folded) for w in words):
+            return value
+    return None
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --- the I/O shell --------------------------------------------------------------------
+
+def _page_words(page) -> list[Word]:
+    page = page.dedupe_chars()
+    raw = page.extract_words(x_tolerance=config.DEFAULT_X_TOLERANCE, y_tolerance=config.DEFAULT_Y_TOLERANCE,
+                             keep_blank_chars=False, use_text_flow=False, extra_attrs=["size", "fontname"])
+    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), w["fontname"])
+            for w in raw if w["text"].strip()]
+
+
+def _page_rules(number: int, page) -> list[Rule]:
+    """Short horizontal rules: drawn lines, or rectangles thin enough to be lines."""
+    rules = []
+    for obj in list(page.lines) + list(page.rects):
+        width, height = obj["x1"] - obj["x0"], abs(obj["bottom"] - obj["top"])
+        if height <= 1.5 and 20 <= width <= page.width / 2.5:
+            rules.append(Rule(number, obj["x0"], obj["x1"], obj["top"]))
+    return rules
+
+
+def open_pdf(path: Path):
+    """Open a PDF with pdfplumber, turning every way it can fail into a PdfError."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    path = Path(path)
+    if not path.exists():
+        raise PdfError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise PdfError(path, "empty file (0 bytes)")
+    with open(path, "rb") as fh:
+        if b"%PDF" not in fh.read(1024):
+            raise PdfError(path, "not a PDF (no %PDF header)")
+    try:
+        pdf = pdfplumber.open(path)
+        _ = len(pdf.pages)
+        return pdf
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise PdfError(path, f"encrypted PDF ({type(exc).__name__})") from exc
+    except PDFSyntaxError as exc:
+        raise PdfError(path, f"damaged PDF ({exc})") from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        raise PdfError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
+
+
+def extract_pdf(path: Path) -> ExtractedDocument:
+    """Read a PDF into lines, masthead and rules (raises PdfError when it cannot)."""
+    pdf = open_pdf(path)
+    try:
+        pages_words, sizes, rules = [], [], []
+        for number, page in enumerate(pdf.pages, start=1):
+            sizes.append((float(page.width), float(page.height)))
+            pages_words.append(_page_words(page))
+            rules += _page_rules(number, page)
+            page.flush_cache()
+    except PdfError:
+        raise
+    except Exception as exc:
+        raise PdfError(path, f"unreadable page ({type(exc).__name__}: {exc})") from exc
+    finally:
+        pdf.close()
+    return assemble(pages_words, sizes, rules)
+
+
+def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],
+             rules: Sequence[Rule] = ()) -> ExtractedDocument:
+    """The pure core of extraction: per-page words to body lines and masthead."""
+    n_chars = sum(len(w.text) for words in pages_words for w in words)
+    if n_chars < config.MIN_CHARS_FOR_TEXT_LAYER:
+        return ExtractedDocument(len(sizes), list(sizes), [], list(rules), Masthead(), False)
+    heights = [h for _, h in sizes]
+    pages = [lines_from_words(n, words) for n, words in enumerate(pages_words, start=1)]
+    first = pages[0] if pages else []
+    footers = [l for lines in pages for l in lines if l.bottom > heights[l.page - 1] * (1 - config.FOOTER_BAND)]
+    masthead, n_head = read_masthead(first, pages_words[0] if pages_words else [], heights[0] if heights else 0, footers)
+    if masthead.language is None:
+        body_text = " ".join(l.text for lines in pages for l in lines[:60])
+        masthead.language = lexicon.detect_language(body_text)
+    lines = [l for lines in pages for l in lines]
+    lines = lines[n_head:]
+    lines = strip_page_furniture(lines, heights, masthead.symbols)
+    return ExtractedDocument(len(sizes), list(sizes), lines, list(rules), masthead, True)
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size most of the text is set in."""
+    sizes = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def median(values: Sequence[float], default: float = 0.0) -> float:
+    return statistics.median(values) if values else default

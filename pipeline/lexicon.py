@@ -1,0 +1,116 @@
+"""The UN layout's vocabulary in six languages (``data/un_terms.json``) and the small
+language-aware parsers built on it: dates, language names, language detection."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+from . import config
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+TATWEEL_AND_MARKS = re.compile(r"[\u0640\u00ad\u200c-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@lru_cache(maxsize=1)
+def terms() -> dict:
+    """The parsed vocabulary file."""
+    return json.loads((config.DATA_DIR / "un_terms.json").read_text(encoding="utf-8"))
+
+
+def fold(text: str) -> str:
+    """Lower case, accents and typographic apostrophes folded: for comparing words."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=1)
+def _month_numbers() -> dict[str, int]:
+    months = {fold(name): i + 1 for names in terms()["months"].values() for i, name in enumerate(names)}
+    months.update({fold(k): v for k, v in terms()["month_variants"].items()})
+    return months
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    names = sorted(_month_numbers(), key=len, reverse=True)
+    month = "(?P<month>" + "|".join(re.escape(n) for n in names) + ")"
+    levant = r"(?:[^\d\s/]+(?:\s[^\d\s/]+)?/)?"  # Arabic "تشرين الأول/أكتوبر": keep the second name
+    day_first = re.compile(
+        rf"(?<!\d)(?P<day>\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s+(?:de\s+)?{levant}{month}\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})(?!\d)")
+    month_first = re.compile(rf"\b{month}\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})(?!\d)")
+    cjk = re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
+    return day_first, month_first, cjk
+
+
+def find_date(text: str) -> tuple[dt.date, int, int] | None:
+    """The first full date written in ``text`` in any of the six languages, with its span."""
+    folded = fold(text)  # same length as text for the scripts we meet: NFKD only drops marks
+    if len(folded) != len(text):
+        folded = text.lower()
+    found = []
+    for pattern in _date_patterns():
+        m = pattern.search(folded)
+        if m:
+            found.append(m)
+    for m in sorted(found, key=lambda m: m.start()):
+        month = m.group("month")
+        number = int(month) if month.isdigit() else _month_numbers().get(month)
+        try:
+            return dt.date(int(m.group("year")), number, int(m.group("day"))), m.start(), m.end()
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first full date in ``text``, or None."""
+    hit = find_date(text)
+    return hit[0] if hit else None
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    return {fold(name): code for code, names in terms()["language_names"].items() for name in names}
+
+
+def language_from_name(word: str) -> str | None:
+    """ISO 639-1 code of a language named in any of the six languages ("russe" -> "ru")."""
+    word = fold(word).strip(" .:;,[]()")
+    word = re.sub(r"^(?:en|in|на|ب)\s+", "", word)
+    return _language_names().get(word)
+
+
+def detect_language(text: str) -> str | None:
+    """The language ``text`` is written in, by script and then by common words."""
+    if not text.strip():
+        return None
+    scripts = Counter()
+    for pattern, code in ((ARABIC, "ar"), (CJK, "zh"), (CYRILLIC, "ru")):
+        scripts[code] = len(pattern.findall(text))
+    latin = len(re.findall(r"[A-Za-zÀ-ÿ]", text))
+    code, count = scripts.most_common(1)[0]
+    if count > latin:
+        return code
+    words = Counter(re.findall(r"[a-zà-ÿ]+", text.lower()))
+    scores = {lang: sum(words[w] for w in stop) for lang, stop in terms()["stopwords"].items()
+              if lang in ("en", "fr", "es")}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else None
+
+
+def starts_with_any(text: str, phrases: list[str]) -> bool:
+    """Whether folded ``text`` starts with one of the folded ``phrases``."""
+    head = fold(text.lstrip(" ([«\"“"))
+    return any(head.startswith(fold(p)) for p in phrases)
+
+
+def contains_any(text: str, phrases: list[str]) -> str | None:
+    """The first of ``phrases`` found in ``text`` (folded), or None."""
+    folded = fold(text)
+    return next((p for p in phrases if fold(p) in folded), None)
