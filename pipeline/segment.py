@@ -1,0 +1,421 @@
+"""Segment stage: body lines to paragraphs, rebuilt from layout (gaps, indents, numbers,
+fonts, page breaks), with kind, section and number; and the letter's anatomy (title,
+letter date, author, addressee, document type).
+
+Everything here is pure: :func:`segment` takes an :class:`ExtractedDocument`.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from . import config, lexicon
+from .extract import ExtractedDocument, Line, body_size, join_words
+from .records import Paragraph
+
+NUMBER = re.compile(
+    r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)\s+(?=\S)")
+LETTER_NUMBER = re.compile(r"^(?P<number>[A-Z]\.)\s+(?=\S)")  # "A. Title": headings only
+FOOTNOTE_MARK = re.compile(r"^(?P<number>\d{1,3}/?|[a-z]|\*{1,3}|[†‡§])\s+(?=\S)")
+BULLET = re.compile(r"^(?P<number>[•▪◦‣●■\-–—])\s+(?=\S)")
+SEPARATOR = re.compile(r"^[_\-–—]{5,}$")
+BRACKETED = re.compile(r"^\[[^\]]+\]$")
+SENTENCE_END = re.compile(r"[.!?:;»”\"')\]。：；！？]$")
+OLD_FOOTNOTE_REF = re.compile(r"(?<=[\w,.;)”»]) \d{1,2}/(?=[\s,.;:)]|$)")
+SPACE_BEFORE_APOSTROPHE = re.compile(r"(?<=\w) +(?=[’']\w)")
+SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
+
+LETTER_TYPES = {"letter", "note_verbale"}
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    """The anatomy of a letter read from its paragraphs; unknown values are None."""
+
+    title: str | None = None
+    letter_date: object | None = None  # datetime.date
+    author: str | None = None
+    addressee: str | None = None
+    doc_type: str = "other"
+
+
+@dataclass
+class Layout:
+    """The measures of a document's page design, taken from its lines."""
+
+    body_size: float
+    left: float
+    right: float
+    pitch: float
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> "Layout":
+        size = body_size(lines)
+        body = [l for l in lines if abs(l.size - size) < 0.6] or list(lines)
+        left = Counter(round(l.x0) for l in body).most_common(1)[0][0]
+        right = sorted(l.x1 for l in body)[int(len(body) * 0.9)]
+        steps = [b.top - a.top for a, b in zip(body, body[1:])
+                 if a.page == b.page and 0 < b.top - a.top < size * 2.2]
+        pitch = statistics.median(steps) if steps else size * 1.2
+        return cls(size, left, right, pitch)
+
+
+@dataclass
+class Block:
+    """Lines that make one paragraph, with the zone they came from."""
+
+    zone: str                       # body | table | footnote
+    lines: list[Line] = field(default_factory=list)
+
+
+# --- zones: tables and footnotes ------------------------------------------------------
+
+def _is_table_row(line: Line) -> bool:
+    gaps = line.column_gaps
+    if gaps and NUMBER.match(line.text):
+        first, second = line.words[0], line.words[1] if len(line.words) > 1 else None
+        if second is not None and second.x0 - first.x1 > config.TABLE_COLUMN_GAP:
+            gaps -= 1  # the tab after a paragraph number is no column
+    return gaps > 0
+
+
+def _footnote_start(page_lines: Sequence[Line], rules: Sequence, layout: Layout) -> int:
+    """Index in ``page_lines`` where the page's footnotes begin (len if none)."""
+    for i, line in enumerate(page_lines):
+        if SEPARATOR.match(line.text.replace(" ", "")):
+            return i
+    for rule in rules:
+        below = [i for i, l in enumerate(page_lines) if l.top > rule.top]
+        if below and all(page_lines[i].size < layout.body_size * config.FOOTNOTE_SIZE_RATIO for i in below):
+            return below[0]
+    start = len(page_lines)
+    for i in range(len(page_lines) - 1, -1, -1):
+        line = page_lines[i]
+        if line.size < layout.body_size * config.FOOTNOTE_SIZE_RATIO and not _is_table_row(line):
+            start = i
+        else:
+            break
+    return start
+
+
+def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[Block]:
+    """Split the document's lines into runs of body, table and footnote lines."""
+    zones: list[str] = []
+    for page in sorted({l.page for l in lines}):
+        page_lines = [l for l in lines if l.page == page]
+        cut = _footnote_start(page_lines, [r for r in rules if r.page == page], layout)
+        rows = [_is_table_row(l) for l in page_lines]
+        for i, line in enumerate(page_lines):
+            if i >= cut:
+                zones.append("footnote")
+            elif rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout)):
+                zones.append("table")
+            elif _between_rows(page_lines, rows, i, layout) and i < cut:
+                zones.append("table")
+            else:
+                zones.append("body")
+    blocks: list[Block] = []
+    for line, zone in zip(lines, zones):
+        if SEPARATOR.match(line.text.replace(" ", "")):
+            continue
+        if not blocks or blocks[-1].zone != zone or zone == "table" and line.page != blocks[-1].lines[-1].page:
+            blocks.append(Block(zone))
+        blocks[-1].lines.append(line)
+    return blocks
+
+
+def _near_row(lines: Sequence[Line], rows: Sequence[bool], i: int, step: int, layout: Layout) -> bool:
+    j = i + step
+    while 0 <= j < len(lines) and abs(lines[j].top - lines[i].top) < layout.pitch * 4:
+        if rows[j]:
+            return True
+        if lines[j].size >= layout.body_size and lines[j].x1 >= layout.right - layout.body_size:
+            return False  # a full body line between: not the same table
+        j += step
+    return False
+
+
+def _between_rows(lines: Sequence[Line], rows: Sequence[bool], i: int, layout: Layout) -> bool:
+    """A short line (a wrapped cell, a sub-heading row) inside a table."""
+    full_body = lines[i].size >= layout.body_size and lines[i].x1 >= layout.right - layout.body_size
+    return not full_body and _near_row(lines, rows, i, -1, layout) and _near_row(lines, rows, i, 1, layout)
+
+
+# --- paragraphs within a zone ---------------------------------------------------------
+
+def _ends_paragraph(line: Line, layout: Layout) -> bool:
+    """The line stops short of the right margin after a sentence end."""
+    short = line.x1 < layout.right - layout.body_size * 1.5
+    return short or bool(SENTENCE_END.search(line.text.rstrip()))
+
+
+def _opens_paragraph(line: Line, layout: Layout) -> bool:
+    indented = line.x0 > layout.left + config.INDENT_MIN
+    return indented or bool(NUMBER.match(line.text) or BULLET.match(line.text))
+
+
+def _same_style(a: Line, b: Line) -> bool:
+    return a.bold == b.bold and abs(a.size - b.size) < 0.6
+
+
+def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
+    """Whether ``line`` opens a new paragraph after ``prev`` in the same zone."""
+    if zone == "footnote":
+        return bool(FOOTNOTE_MARK.match(line.text)) and (line.page != prev.page or line.x0 <= prev.x0 + 1)
+    if not _same_style(prev, line):
+        return True
+    if line.page != prev.page:
+        return _ends_paragraph(prev, layout) and (
+            _opens_paragraph(line, layout) or prev.x1 < layout.right - layout.body_size * 1.5)
+    gap = line.top - prev.top
+    if gap > max(layout.pitch, line.size * 1.05) * config.PARAGRAPH_GAP_RATIO:
+        return True
+    if NUMBER.match(line.text) or BULLET.match(line.text):
+        return _ends_paragraph(prev, layout)
+    indented = line.x0 > layout.left + config.INDENT_MIN and line.x0 > prev.x0 + config.INDENT_MIN
+    return indented and _ends_paragraph(prev, layout)
+
+
+def split_paragraphs(block: Block, layout: Layout) -> list[Block]:
+    if block.zone == "table":
+        return [block]
+    out = [Block(block.zone, [block.lines[0]])]
+    for prev, line in zip(block.lines, block.lines[1:]):
+        if starts_paragraph(prev, line, layout, block.zone):
+            out.append(Block(block.zone))
+        out[-1].lines.append(line)
+    return out
+
+
+# --- text -----------------------------------------------------------------------------
+
+def join_lines(texts: Sequence[str], keeps_hyphen: Callable[[str, str], bool]) -> str:
+    """Lines joined into running text: a line-end hyphen that only split a word goes."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not out:
+            out = text
+        elif re.search(r"[^\W\d_]-$", out) and re.match(r"[^\W\d_]", text) and not keeps_hyphen(out, text):
+            out = out[:-1] + text
+        elif out.endswith(("-", "/")) and re.search(r"\w[-/]$", out) and not re.search(r"\s\S{0,2}-$", out):
+            out += text
+        else:
+            out = join_words([out, text])
+    return out
+
+
+def hyphen_keeper(document_text: str, prefixes: Sequence[str]) -> Callable[[str, str], bool]:
+    """A rule for line-end hyphens: keep it before a capital or a digit, after a prefix
+    that takes one ("sous-", "non-"), or where the document writes the word hyphenated."""
+    prefix_set = {lexicon.fold(p) for p in prefixes}
+
+    def keeps(before: str, after: str) -> bool:
+        head = re.search(r"([^\W\d_]+)-$", before).group(1)
+        tail = re.match(r"[^\W\d_]+", after).group(0)
+        if after[:1].isupper():
+            return True
+        if lexicon.fold(head) in prefix_set:
+            return True
+        return f"{head}-{tail}" in document_text
+
+    return keeps
+
+
+def repair(text: str) -> str:
+    """Close the spacing artefacts of UN PDFs and drop old-style footnote references."""
+    text = SPACE_BEFORE_APOSTROPHE.sub("", text)
+    text = SPACE_BEFORE_HYPHEN.sub("-", text)
+    text = OLD_FOOTNOTE_REF.sub("", text)
+    return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
+
+
+def table_text(lines: Sequence[Line]) -> str:
+    """A table as text: one row a line, cells separated by " | "."""
+    return "\n".join(" | ".join(line.cells) for line in lines)
+
+
+# --- kinds, numbers, sections ---------------------------------------------------------
+
+@dataclass
+class Draft:
+    """A paragraph being classified."""
+
+    block: Block
+    text: str
+    number: str | None = None
+    kind: str = "body"
+    section: str = "letter"
+
+    @property
+    def first(self) -> Line:
+        return self.block.lines[0]
+
+
+def _take_number(draft: Draft) -> None:
+    if draft.block.zone == "footnote":
+        pattern = [FOOTNOTE_MARK]
+    elif draft.first.bold or draft.first.italic:
+        pattern = [NUMBER, LETTER_NUMBER]
+    else:
+        pattern = [NUMBER, BULLET]
+    for p in pattern:
+        m = p.match(draft.text)
+        if m:
+            draft.number = m.group("number")
+            draft.text = draft.text[m.end():].lstrip()
+            return
+
+
+def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
+    """Set each draft's kind: title, heading, body, list_item, signature, note, footnote, table."""
+    t = lexicon.terms()
+    seen_title = False
+    for i, d in enumerate(drafts):
+        words = len(d.text.split())
+        styled = d.first.bold or (d.first.italic and words <= 12)
+        big = d.first.size > layout.body_size + 0.9
+        if d.block.zone in ("table", "footnote"):
+            d.kind = d.block.zone
+        elif lexicon.starts_with_any(d.text, t["signature_markers"]) and d.text.lstrip().startswith("("):
+            d.kind = "signature"
+        elif BRACKETED.match(d.text):
+            d.kind = "note"
+        elif _is_title(d, t) or (styled and big and not seen_title and d.first.page == first_body_page):
+            d.kind = "title"
+            seen_title = True
+        elif (styled or big) and words <= 30 and not (d.number and d.number[0].isdigit() and not styled):
+            d.kind = "heading"
+        elif d.number and (d.number[0] in "(•▪◦‣●■-–—" or d.number[0].islower() or d.number.endswith(")")):
+            d.kind = "list_item"
+        else:
+            d.kind = "body"
+
+
+def _is_title(d: Draft, t: dict) -> bool:
+    if not (d.first.bold or d.first.size > 0) or len(d.text.split()) > 60:
+        return False
+    starts = t["letter_title"] + t["note_verbale_title"]
+    if lexicon.starts_with_any(d.text, starts) and d.first.bold:
+        return True
+    return _annex_kind(d.text, t) is not None and d.first.bold and len(d.text.split()) > 3
+
+
+def _annex_kind(text: str, t: dict) -> str | None:
+    """"annex" or "enclosure" when ``text`` opens an annex ("Annexe à la lettre…", "Annex I")."""
+    first = lexicon.fold(text.split(" ", 1)[0].strip(".:"))
+    head = lexicon.fold(text[:40])
+    if any(head.startswith(lexicon.fold(p)) for p in t["enclosure_title"]):
+        return "enclosure"
+    if first in {lexicon.fold(p) for p in t["annex_title"]}:
+        return "annex"
+    return None
+
+
+def assign_sections(drafts: list[Draft], is_letter: bool) -> None:
+    t = lexicon.terms()
+    section = "letter" if is_letter else "main"
+    for d in drafts:
+        if d.kind in ("title", "heading") and len(d.text.split()) <= 60:
+            opened = _annex_kind(d.text, t)
+            if opened:
+                section = opened
+        d.section = section
+
+
+# --- letter anatomy -------------------------------------------------------------------
+
+def doc_type_of(symbol: str | None, heads: Sequence[str]) -> str:
+    t = lexicon.terms()
+    if symbol and "/RES/" in symbol:
+        return "resolution"
+    for text in heads:
+        if lexicon.starts_with_any(text, t["letter_title"]):
+            return "letter"
+        if lexicon.starts_with_any(text, t["note_verbale_title"]):
+            return "note_verbale"
+        if lexicon.starts_with_any(text, t["resolution_title"]):
+            return "resolution"
+    for text in heads:
+        if lexicon.starts_with_any(text, t["report_title"]):
+            return "report"
+    return "other"
+
+
+def addressee_of(title: str) -> str | None:
+    t = lexicon.terms()
+    folded = lexicon.fold(title)
+    marker = next((lexicon.fold(m) for m in t["addressee_markers"] if lexicon.fold(m) in folded), None)
+    target = folded.split(marker, 1)[1] if marker else folded
+    for name, phrases in t["addressees"].items():
+        if any(lexicon.fold(p) in target for p in phrases):
+            return name
+    return None
+
+
+def author_of(title: str, country_code: Callable[[str], str | None],
+              country_name: Callable[[str], str | None]) -> str | None:
+    """The first State named in the title, in English."""
+    tokens = re.findall(r"[^\s,;:]+", title.replace("’", "’ "))
+    for i in range(len(tokens)):
+        for n in range(min(7, len(tokens) - i), 0, -1):
+            code = country_code(" ".join(tokens[i:i + n]).strip("’'()"))
+            if code:
+                return country_name(code)
+    return None
+
+
+CountryLookup = Callable[[str], "str | None"]
+
+
+def letter_info(drafts: Sequence[Draft], symbol: str | None,
+                country_code: CountryLookup | None = None, country_name: CountryLookup | None = None) -> LetterInfo:
+    heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
+    doc_type = doc_type_of(symbol, heads)
+    titles = [d.text for d in drafts if d.kind == "title"]
+    title = titles[0] if titles else (heads[0] if heads else None)
+    if doc_type not in LETTER_TYPES or not title:
+        return LetterInfo(title=title, doc_type=doc_type)
+    return LetterInfo(
+        title=title,
+        letter_date=lexicon.parse_date(title),
+        author=author_of(title, country_code, country_name) if country_code and country_name else None,
+        addressee=addressee_of(title),
+        doc_type=doc_type,
+    )
+
+
+# --- the stage ------------------------------------------------------------------------
+
+def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
+            country_name: CountryLookup | None = None) -> tuple[list[Paragraph], LetterInfo]:
+    """Paragraphs in reading order, and the letter's anatomy. ``country_code`` (a State's
+    name in any language to ISO 3166 alpha-3) and ``country_name`` (code to English name)
+    find the letter's author; without them it stays unknown."""
+    if not doc.lines:
+        return [], LetterInfo()
+    layout = Layout.of(doc.lines)
+    blocks = [p for block in zone_blocks(doc.lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
+    all_text = "\n".join(l.text for l in doc.lines)
+    keeps = hyphen_keeper(all_text, lexicon.terms()["hyphen_prefixes"])
+    drafts = []
+    for block in blocks:
+        if block.zone == "table":
+            text = table_text(block.lines)
+        else:
+            text = repair(join_lines([l.text for l in block.lines], keeps))
+        if text:
+            drafts.append(Draft(block, text))
+    for d in drafts:
+        _take_number(d)
+    classify(drafts, layout, doc.lines[0].page)
+    info = letter_info(drafts, doc.masthead.symbol, country_code, country_name)
+    assign_sections(drafts, info.doc_type in LETTER_TYPES)
+    paragraphs = [
+        Paragraph(para_id=i, section=d.section, kind=d.kind, text=d.text, number=d.number,
+                  page_start=d.block.lines[0].page, page_end=d.block.lines[-1].page)
+        for i, d in enumerate(drafts) if d.text]
+    return paragraphs, info
