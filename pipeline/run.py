@@ -1,0 +1,333 @@
+"""Batch runs: every PDF of a raw folder through extract, segment and tag into the
+Parquet tables of an output folder, doing only the work that changed.
+
+A document's results are stored as a part keyed by its content (doc_id) and the
+pipeline's version; a run processes the PDFs without a current part, drops the parts
+of PDFs that left the raw folder, and republishes the tables when anything changed.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import multiprocessing
+import signal
+import sys
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import config, schemas, write
+from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
+
+LOCK_FILE = ".lock"
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A PDF of the raw folder."""
+
+    path: Path
+    name: str      # relative to the raw folder
+    sha256: str
+
+    @property
+    def doc_id(self) -> str:
+        return self.sha256[:16]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What processing one document gave."""
+
+    doc_id: str
+    source_file: str
+    status: str           # ok | no_text_layer | failed
+    pages: int
+    paragraphs: int
+    message: str | None = None
+
+
+@dataclass
+class RunSummary:
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    no_text_layer: int = 0
+    removed: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"processed {self.processed}, skipped {self.skipped} unchanged, failed {self.failed}"
+                f" ({self.no_text_layer} without text layer, {self.removed} removed, {self.pages} pages)"
+                f" in {self.seconds:.1f}s")
+
+
+# --- the version that results depend on ------------------------------------------------
+
+@lru_cache(maxsize=1)
+def results_version() -> str:
+    """The pipeline's version and a digest of its data files: results made under another
+    version are stale."""
+    digest = hashlib.sha256()
+    for path in sorted(config.DATA_DIR.glob("*.json")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{config.PIPELINE_VERSION}+data.{digest.hexdigest()[:12]}"
+
+
+# --- one document ---------------------------------------------------------------------
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_document(source: SourceFile):
+    """Extract, segment and tag one PDF. Returns its tables, or raises."""
+    from . import extract, segment, tag
+
+    stage = "extract"
+    try:
+        doc = extract.extract_pdf(source.path)
+        base = {
+            "doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
+            "sha256": source.sha256, "page_count": doc.page_count,
+            "pipeline_version": results_version(), "processed_at": write.utc_now(),
+        }
+        if not doc.has_text_layer:
+            return write.document_tables({**base, "status": "no_text_layer"}, [], None), doc.page_count, "no_text_layer"
+        stage = "segment"
+        paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+        stage = "tag"
+        tags = tag.tag_document(paragraphs, doc.masthead.language)
+    except PipelineError as exc:
+        exc.stage = getattr(exc, "stage", stage)
+        raise
+    except Exception as exc:  # a bug or a malformed PDF: recorded, the run goes on
+        raise StageError(stage, exc) from exc
+    head = doc.masthead
+    document = {
+        **base, "symbol": head.symbol, "symbols": head.symbols or None, "organ": head.organ,
+        "distribution": head.distribution, "date": head.date, "language": head.language,
+        "original_language": head.original_language, "job_number": head.job_number,
+        "title": info.title, "letter_date": info.letter_date, "author": info.author,
+        "addressee": info.addressee, "doc_type": info.doc_type, "status": "ok",
+    }
+    return write.document_tables(document, paragraphs, tags), doc.page_count, "ok"
+
+
+class StageError(PipelineError):
+    """An unexpected error inside a stage."""
+
+    def __init__(self, stage: str, cause: Exception):
+        self.stage = stage
+        self.cause = cause
+        super().__init__(f"{type(cause).__name__}: {cause}")
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout in this (main) thread after ``seconds``."""
+    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise DocumentTimeout(f"took longer than {seconds:g}s (PIPELINE_DOC_TIMEOUT)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process_document(source: SourceFile, out_dir: Path, timeout: float) -> Outcome:
+    """Process one PDF and store its part; failures become a part with status failed."""
+    try:
+        with time_limit(timeout):
+            tables, pages, status = build_document(source)
+    except (PipelineError, MemoryError, RecursionError) as exc:
+        stage = getattr(exc, "stage", "run")
+        error = type(exc.cause).__name__ if isinstance(exc, StageError) else type(exc).__name__
+        message = f"{source.name}: {exc.problem if isinstance(exc, PdfError) else exc}"
+        tables = failed_tables(source, stage, error, message)
+        write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
+        return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+    write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
+    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows)
+
+
+def failed_tables(source: SourceFile, stage: str, error: str, message: str):
+    now = write.utc_now()
+    document = {"doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
+                "sha256": source.sha256, "status": "failed", "pipeline_version": results_version(),
+                "processed_at": now}
+    errors = [{"source_file": source.name, "sha256": source.sha256, "stage": stage, "error": error,
+               "message": message, "at": now}]
+    return write.document_tables(document, [], None, errors)
+
+
+def _meta(source: SourceFile, status: str) -> dict:
+    return {"sha256": source.sha256, "version": results_version(), "status": status}
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# --- the batch ------------------------------------------------------------------------
+
+def find_pdfs(raw_dir: Path) -> list[Path]:
+    if not raw_dir.exists():
+        raise UsageError(f"raw folder not found: {raw_dir}")
+    if not raw_dir.is_dir():
+        raise UsageError(f"raw folder is not a folder: {raw_dir}")
+    pdfs = sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"
+                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
+    if not pdfs:
+        raise UsageError(f"no PDF files in {raw_dir}")
+    return pdfs
+
+
+def scan(raw_dir: Path) -> dict[str, list[SourceFile]]:
+    """The raw folder's PDFs grouped by content (doc_id), names sorted."""
+    by_doc: dict[str, list[SourceFile]] = {}
+    for path in find_pdfs(raw_dir):
+        source = SourceFile(path, path.relative_to(raw_dir).as_posix(), file_sha256(path))
+        by_doc.setdefault(source.doc_id, []).append(source)
+    return by_doc
+
+
+@contextlib.contextmanager
+def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
+    """One run at a time per output folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK_FILE, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LockedError(f"another run is writing to {out_dir} (use --wait to wait for it)") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *, force: bool = False,
+        workers: int = config.DEFAULT_WORKERS, timeout: float = config.DOC_TIMEOUT_SECONDS,
+        wait: bool = False, report: bool = True,
+        progress: Callable[[Outcome, int, int], None] | None = None) -> RunSummary:
+    """Bring ``out_dir``'s tables up to date with the PDFs of ``raw_dir``."""
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if out_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in out_dir.resolve().parents:
+        raise UsageError(f"the output folder {out_dir} must not be inside the raw folder {raw_dir}")
+    started = time.monotonic()
+    summary = RunSummary()
+    with run_lock(out_dir, wait):
+        write.clean_stale_parts(out_dir)
+        by_doc = scan(raw_dir)
+        parts = write.list_parts(out_dir)
+        version = results_version()
+        todo = [files[0] for doc_id, files in sorted(by_doc.items())
+                if force or _is_stale(parts.get(doc_id), version)]
+        summary.skipped = len(by_doc) - len(todo)
+        for doc_id in set(parts) - set(by_doc):
+            shutil.rmtree(parts[doc_id], ignore_errors=True)
+            summary.removed += 1
+        for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
+            summary.outcomes.append(outcome)
+            summary.pages += outcome.pages
+            if outcome.status == "failed":
+                summary.failed += 1
+            else:
+                summary.processed += 1
+                summary.no_text_layer += outcome.status == "no_text_layer"
+            if progress:
+                progress(outcome, i, len(todo))
+        names = {doc_id: [f.name for f in files] for doc_id, files in by_doc.items()}
+        published = _published_names(out_dir)
+        if todo or summary.removed or published != names or _tables_missing(out_dir):
+            write.publish(out_dir, [write.list_parts(out_dir)[d] for d in sorted(by_doc)], names)
+            _write_names(out_dir, names)
+            _write_reference_tables(out_dir)
+            if report:
+                _write_report(out_dir)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _is_stale(part: Path | None, version: str) -> bool:
+    return part is None or (write.read_part_meta(part) or {}).get("version") != version
+
+
+def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float) -> Iterator[Outcome]:
+    if workers <= 1 or len(todo) <= 1:
+        for source in todo:
+            yield process_document(source, out_dir, timeout)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                             initializer=_worker_init) as pool:
+        futures = {pool.submit(process_document, source, out_dir, timeout): source for source in todo}
+        for future in as_completed(futures):
+            source = futures[future]
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker died (out of memory, a crash in C code)
+                message = f"{source.name}: worker failed ({type(exc).__name__}: {exc})"
+                tables = failed_tables(source, "run", type(exc).__name__, message)
+                write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
+                yield Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+
+
+NAMES_FILE = "sources.json"
+
+
+def _published_names(out_dir: Path) -> dict | None:
+    try:
+        return json.loads((out_dir / write.PARTS_DIR / NAMES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_names(out_dir: Path, names: dict) -> None:
+    path = out_dir / write.PARTS_DIR / NAMES_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _tables_missing(out_dir: Path) -> bool:
+    return any(not (out_dir / f"{name}.parquet").exists() for name in schemas.TABLES)
+
+
+def _write_reference_tables(out_dir: Path) -> None:
+    from . import tag
+    write.write_reference_tables(out_dir, {"organizations": tag.organizations_table(),
+                                           "unbis_topics": tag.unbis_topics_table()})
+
+
+def _write_report(out_dir: Path) -> None:
+    from .report import write_report
+    try:
+        write_report(out_dir)
+    except Exception as exc:  # the report is a view: its failure must not fail the run
+        print(f"warning: run report not written: {exc}", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)

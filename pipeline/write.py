@@ -1,0 +1,161 @@
+"""Write stage: records to Arrow tables with the schemas of :mod:`pipeline.schemas`,
+and Parquet files written so that a reader only ever sees a whole old or a whole new file.
+
+Each document's rows are kept as a *part* (``<out>/.parts/<doc_id>/<table>.parquet``);
+the published tables are the parts concatenated, streamed one part at a time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import schemas
+from .records import Paragraph, Tags
+
+PARTS_DIR = ".parts"
+PART_META = "meta.json"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _table(schema: pa.Schema, rows: Sequence[dict]) -> pa.Table:
+    return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+
+
+def document_tables(document: dict, paragraphs: Sequence[Paragraph], tags: Tags | None,
+                    errors: Sequence[dict] = ()) -> dict[str, pa.Table]:
+    """One document's rows as Arrow tables. ``document`` holds the documents columns."""
+    doc_id = document["doc_id"]
+    para_rows = [{"doc_id": doc_id, **asdict(p)} for p in paragraphs]
+    entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in (tags.entities if tags else [])]
+    topic_rows = [{"doc_id": doc_id, **asdict(t), "matched": list(t.matched)} for t in (tags.topics if tags else [])]
+    return {
+        "documents": _table(schemas.DOCUMENTS, [{**document, "n_paragraphs": len(para_rows)}]),
+        "paragraphs": _table(schemas.PARAGRAPHS, para_rows),
+        "entities": _table(schemas.ENTITIES, entity_rows),
+        "topics": _table(schemas.TOPICS, topic_rows),
+        "errors": _table(schemas.ERRORS, list(errors)),
+    }
+
+
+# --- files ----------------------------------------------------------------------------
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        _fsync(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _fsync(path: str) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: dict) -> Path:
+    """Store one document's tables as a part, all at once: a reader (or a run killed
+    half-way) sees the whole part or none of it."""
+    parts = out_dir / PARTS_DIR
+    parts.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=parts, prefix=f".{doc_id}."))
+    for name, table in tables.items():
+        pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+    (tmp / PART_META).write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+    final = parts / doc_id
+    old = parts / f".{doc_id}.old"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def read_part_meta(part: Path) -> dict | None:
+    try:
+        return json.loads((part / PART_META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def list_parts(out_dir: Path) -> dict[str, Path]:
+    """Complete parts by doc_id (half-written temporary folders are ignored)."""
+    parts = out_dir / PARTS_DIR
+    if not parts.is_dir():
+        return {}
+    return {p.name: p for p in sorted(parts.iterdir()) if p.is_dir() and not p.name.startswith(".")
+            and (p / PART_META).exists()}
+
+
+def clean_stale_parts(out_dir: Path) -> None:
+    """Remove temporary folders left by a killed run."""
+    parts = out_dir / PARTS_DIR
+    if parts.is_dir():
+        for p in parts.iterdir():
+            if p.name.startswith("."):
+                shutil.rmtree(p, ignore_errors=True)
+
+
+def publish(out_dir: Path, parts: Iterable[Path], source_files: dict[str, list[str]]) -> dict[str, int]:
+    """Concatenate the parts into the published tables, one part in memory at a time.
+    ``source_files`` gives each doc_id's current file names (the first is source_file)."""
+    parts = list(parts)
+    counts = {}
+    for name, schema in {**schemas.DOCUMENT_TABLES, "errors": schemas.ERRORS}.items():
+        target = out_dir / f"{name}.parquet"
+        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        rows = 0
+        try:
+            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+                for part in parts:
+                    path = part / f"{name}.parquet"
+                    if not path.exists():
+                        continue
+                    table = pq.read_table(path, schema=schema)
+                    table = _with_source_files(table, source_files.get(part.name, []))
+                    if table.num_rows:
+                        writer.write_table(table)
+                        rows += table.num_rows
+            _fsync(tmp)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        counts[name] = rows
+    return counts
+
+
+def _with_source_files(table: pa.Table, names: list[str]) -> pa.Table:
+    """Point a part's rows at the files that hold its content now (renames, copies)."""
+    if not names or "source_file" not in table.column_names:
+        return table
+    index = table.schema.get_field_index("source_file")
+    table = table.set_column(index, table.schema.field(index), pa.array([names[0]] * table.num_rows, pa.string()))
+    if "source_files" in table.column_names:
+        index = table.schema.get_field_index("source_files")
+        table = table.set_column(index, table.schema.field(index),
+                                 pa.array([names] * table.num_rows, pa.list_(pa.string())))
+    return table
+
+
+def write_reference_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:
+    for name, table in tables.items():
+        write_parquet_atomic(table.cast(schemas.TABLES[name]), out_dir / f"{name}.parquet")
