@@ -29,3 +29,12 @@ class DocumentTimeout(PipelineError):
 
 class LockedError(PipelineError):
     """Another run holds the lock on the output folder."""
+
+
+class TableNotFound(PipelineError):
+    """A processed table's Parquet file is missing."""
+
+    def __init__(self, path, table: str):
+        self.path = str(path)
+        self.table = table
+        super().__init__(f"{self.path}: table {table!r} not found (has the pipeline run on this folder?)")

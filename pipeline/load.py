@@ -1,0 +1,213 @@
+"""Read the processed Parquet tables back into pandas, with analyst-friendly dtypes.
+
+Dtypes of the loaded DataFrames (one rule per Arrow type, see :func:`to_frame`):
+
+- ``string`` columns: pandas' Arrow-backed strings, ``"string[pyarrow]"`` (missing: ``pd.NA``);
+  the columns in :data:`pipeline.schemas.CATEGORICAL_COLUMNS` (kind, section, label,
+  language, doc_type, status, stage, source) are ``category`` instead.
+- ``date32`` (documents.date, documents.letter_date): ``datetime64[ms]`` at midnight, so
+  ``df.date.dt.year == 2016`` and ``df.date >= "2016-01-01"`` work (``.dt.date`` gives
+  Python dates back).
+- ``timestamp[us, UTC]``: ``datetime64[us, UTC]``.
+- integers: pandas' nullable integers of the same width (``Int32``, ``Int16``), so a missing
+  value never turns a column into floats; floats stay numpy floats.
+- lists (documents.symbols, topics.matched, organizations.names_*): Python lists of str
+  (``None`` where the list itself is null).
+
+Only what is asked is read: one table, or some columns of it, through Parquet's column
+projection. The files are plain Parquet written by pyarrow, so DuckDB and Polars read the
+same files directly.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import sys
+import types
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import TableNotFound, UsageError
+from .schemas import CATEGORICAL_COLUMNS, TABLES
+
+STRING_DTYPE = pd.StringDtype("pyarrow")
+
+ColumnSelection = Sequence[str] | Mapping[str, Sequence[str]] | None
+
+
+class Tables(Mapping[str, pd.DataFrame]):
+    """The loaded tables, by name: ``tables["paragraphs"]`` or ``tables.paragraphs``."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame]):
+        self._frames = dict(frames)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.__dict__["_frames"][name]
+        except KeyError:
+            raise AttributeError(f"no table {name!r} loaded; loaded: {sorted(self)}") from None
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *self._frames]
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{name}: {len(frame)} rows" for name, frame in self._frames.items())
+        return f"Tables({shapes})"
+
+
+def table_path(processed: str | Path, name: str) -> Path:
+    """Where table ``name`` lives in the processed folder."""
+    return Path(processed) / f"{name}.parquet"
+
+
+def arrow_to_pandas_dtype(type_: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    """The pandas extension dtype for an Arrow type, or None for pyarrow's default."""
+    if pa.types.is_string(type_) or pa.types.is_large_string(type_):
+        return STRING_DTYPE
+    if pa.types.is_integer(type_):
+        return pd.api.types.pandas_dtype(str(type_).capitalize())  # int32 -> Int32
+    return None
+
+
+def to_frame(table: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame with the dtypes documented in this module."""
+    frame = table.to_pandas(
+        types_mapper=arrow_to_pandas_dtype, date_as_object=False, ignore_metadata=True
+    )
+    for field in table.schema:
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            frame[field.name] = pd.Series(
+                table.column(field.name).to_pylist(), index=frame.index, dtype=object
+            )
+        elif field.name in CATEGORICAL_COLUMNS:
+            frame[field.name] = frame[field.name].astype("category")
+    return frame
+
+
+def check_table_name(name: str) -> None:
+    """Raise UsageError unless ``name`` is one of the pipeline's tables."""
+    if name not in TABLES:
+        raise UsageError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+
+
+def check_columns(name: str, columns: Iterable[str]) -> None:
+    """Raise UsageError if a column is not in table ``name``'s schema."""
+    unknown = [c for c in columns if c not in TABLES[name].names]
+    if unknown:
+        raise UsageError(f"table {name!r} has no column {', '.join(map(repr, unknown))}")
+
+
+def load_table(
+    processed: str | Path, name: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Read one table (optionally only ``columns``) from the processed folder."""
+    check_table_name(name)
+    if columns is not None:
+        check_columns(name, columns)
+    path = table_path(processed, name)
+    if not path.is_file():
+        raise TableNotFound(path, name)
+    return to_frame(pq.read_table(path, columns=list(columns) if columns is not None else None))
+
+
+def empty_frame(name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """An empty DataFrame of table ``name`` with the same dtypes :func:`load_table` gives."""
+    check_table_name(name)
+    schema = TABLES[name]
+    if columns is not None:
+        check_columns(name, columns)
+        schema = pa.schema([schema.field(c) for c in columns])
+    return to_frame(schema.empty_table())
+
+
+def load_or_empty(
+    processed: str | Path, name: str, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Like :func:`load_table`, but an empty DataFrame when the table's file is absent."""
+    try:
+        return load_table(processed, name, columns)
+    except TableNotFound:
+        return empty_frame(name, columns)
+
+
+def tables_present(processed: str | Path) -> list[str]:
+    """Names of the tables whose file exists in the processed folder, in schema order."""
+    return [name for name in TABLES if table_path(processed, name).is_file()]
+
+
+def columns_for(name: str, columns: ColumnSelection) -> list[str] | None:
+    """The columns to read of table ``name`` given load()'s ``columns`` argument."""
+    if columns is None:
+        return None
+    if isinstance(columns, Mapping):
+        return list(columns[name]) if name in columns else None
+    return [c for c in columns if c in TABLES[name].names]
+
+
+def check_selection(names: Sequence[str], columns: ColumnSelection) -> None:
+    """Raise UsageError if ``columns`` names a table or column that will not be read."""
+    if columns is None:
+        return
+    if isinstance(columns, Mapping):
+        stray = [t for t in columns if t not in names]
+        if stray:
+            raise UsageError(f"columns given for tables not loaded: {', '.join(stray)}")
+        return
+    if isinstance(columns, str):
+        raise UsageError("columns must be a list of names, not one string")
+    stray = [c for c in columns if not any(c in TABLES[n].names for n in names)]
+    if stray:
+        raise UsageError(f"no loaded table has column {', '.join(map(repr, stray))}")
+
+
+def load(
+    processed: str | Path = "processed",
+    tables: Sequence[str] | str | None = None,
+    columns: ColumnSelection = None,
+) -> Tables:
+    """Load processed tables as pandas DataFrames.
+
+    ``tables``: names to load (one name may be given as a str); None loads every table
+    whose file is present (TableNotFound if there is none). An explicitly named table whose
+    file is missing raises TableNotFound. ``columns``: either ``{table: [column, ...]}``, or
+    one list of columns: each table then keeps those of the listed columns it has.
+    """
+    if isinstance(tables, str):
+        tables = [tables]
+    if tables is None:
+        names = tables_present(processed)
+        if not names:
+            raise TableNotFound(table_path(processed, "documents"), "documents")
+    else:
+        names = list(tables)
+        for name in names:
+            check_table_name(name)
+    check_selection(names, columns)
+    return Tables({name: load_table(processed, name, columns_for(name, columns)) for name in names})
+
+
+class CallableModule(types.ModuleType):
+    """This module, callable as :func:`load`.
+
+    Importing ``pipeline.load`` rebinds the name ``pipeline.load`` (the function defined in
+    ``pipeline/__init__.py``) to this module; being callable, it keeps
+    ``from pipeline import load; load("processed")`` working either way.
+    """
+
+    def __call__(self, *args, **kwargs) -> Tables:
+        return load(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = CallableModule
