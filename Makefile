@@ -1,0 +1,39 @@
+# UN Security Council documents to Parquet tables. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RAW ?= raw
+PROCESSED ?= processed
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test bench report clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS)"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## Create .venv and install the pipeline with its pinned dependencies
+
+run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed)
+	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
+
+test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
+	bash tests/install_chromium.sh || echo "warning: chromium not installed; the browser test will skip"
+	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)
+	$(PY) -m pipeline.bench --raw $(RAW)
+
+report: $(STAMP)  ## Rewrite PROCESSED/report.html from the tables
+	$(PY) -m pipeline report $(PROCESSED)
+
+clean:  ## Remove the processed tables (raw/ is never touched)
+	rm -rf $(PROCESSED)
