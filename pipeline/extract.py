@@ -235,7 +235,7 @@ def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
             if 0 <= j < len(rows) and j not in hosts:
                 hx0, hx1, htop, hbottom, hsize = boxes[j]
                 if (htop < (top + bottom) / 2 < hbottom and size < hsize * config.SUPERSCRIPT_RATIO
-                        and x0 >= hx0 - 2 and x1 <= hx1 + 12):
+                        and x0 >= hx0 - 12 and x1 <= hx1 + 12):
                     hosts[i] = j
                     break
     for i, j in hosts.items():
@@ -378,8 +378,22 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 # --- the I/O shell --------------------------------------------------------------------
 
+def _without_doubled_chars(page):
+    """The page without chars drawn twice at (almost) one place, as faux-bold text is.
+    (pdfplumber's dedupe_chars does this too, but sorts every group: many times slower.)"""
+    seen, doubled = set(), set()
+    for char in page.chars:
+        key = (char["text"], round(char["x0"]), round(char["top"]))
+        if key in seen:
+            doubled.add(id(char))
+        seen.add(key)
+    if not doubled:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in doubled)
+
+
 def _page_words(page) -> list[Word]:
-    page = page.dedupe_chars()
+    page = _without_doubled_chars(page)
     raw = page.extract_words(x_tolerance=config.DEFAULT_X_TOLERANCE, y_tolerance=config.DEFAULT_Y_TOLERANCE,
                              keep_blank_chars=False, use_text_flow=False, extra_attrs=["size", "fontname"])
     return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), w["fontname"])

@@ -165,12 +165,13 @@ def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
     """Whether ``line`` opens a new paragraph after ``prev`` in the same zone."""
     if zone == "footnote":
         return bool(FOOTNOTE_MARK.match(line.text)) and (line.page != prev.page or line.x0 <= prev.x0 + 1)
-    if not _same_style(prev, line):
+    gap = line.top - prev.top
+    if not _same_style(prev, line) and (line.page != prev.page or gap > layout.pitch * 1.15
+                                        or _ends_paragraph(prev, layout) or abs(line.size - prev.size) >= 0.6):
         return True
     if line.page != prev.page:
         return _ends_paragraph(prev, layout) and (
             _opens_paragraph(line, layout) or prev.x1 < layout.right - layout.body_size * 1.5)
-    gap = line.top - prev.top
     if gap > max(layout.pitch, line.size * 1.05) * config.PARAGRAPH_GAP_RATIO:
         return True
     if NUMBER.match(line.text) or BULLET.match(line.text):
@@ -287,7 +288,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
         elif _is_title(d, t) or (styled and big and not seen_title and d.first.page == first_body_page):
             d.kind = "title"
             seen_title = True
-        elif (styled or big) and words <= 30 and not (d.number and d.number[0].isdigit() and not styled):
+        elif (styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text):
             d.kind = "heading"
         elif d.number and (d.number[0] in "(•▪◦‣●■-–—" or d.number[0].islower() or d.number.endswith(")")):
             d.kind = "list_item"

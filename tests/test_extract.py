@@ -1,0 +1,137 @@
+"""Extract stage: the masthead of real UN PDFs, page furniture removed, bad files refused."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline import extract
+from pipeline.errors import PdfError
+from pipeline.extract import Word, is_furniture, join_words, lines_from_words, logical_order
+from tests.conftest import FRENCH_LETTER, RAW
+
+META_FIELDS = ["symbol", "language", "original_language", "date", "job_number"]
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = extract.extract_pdf(RAW / name)
+        return cache[name]
+
+    return get
+
+
+def _masthead_value(head, field):
+    value = getattr(head, field)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@pytest.mark.parametrize("name", ["A_INF_76_1_en.pdf", "A_HRC_WG.6_7_ITA_1_en.pdf", "A_HRC_WG.6_7_ITA_1_fr.pdf",
+                                  "A_RES_48_246_en.pdf", "A_RES_48_246_es.pdf", "A_80_604_Add.1_en.pdf"])
+def test_masthead_of_real_pdfs_matches_gold(name, extracted, real_gold):
+    doc = extracted(name)
+    gold = real_gold[name]
+    assert doc.page_count == gold["page_count"]
+    for field in META_FIELDS:
+        assert _masthead_value(doc.masthead, field) == gold[field], field
+
+
+def test_masthead_of_the_french_letter(extracted, letter_gold):
+    head = extracted("S_2016_871_fr.pdf").masthead
+    assert (head.symbol, head.language, head.original_language) == (
+        letter_gold["symbol"], letter_gold["language"], letter_gold["original_language"])
+    assert head.date.isoformat() == letter_gold["date"]
+    assert head.job_number == letter_gold["job_number"]
+    assert head.organ == "Conseil de sécurité"
+    assert head.distribution == "general"
+
+
+@pytest.mark.parametrize("name", ["S_2016_871_fr.pdf", "A_80_604_Add.1_en.pdf", "A_HRC_WG.6_7_ITA_1_fr.pdf",
+                                  "A_RES_48_246_en.pdf"])
+def test_no_page_furniture_reaches_the_body(name, extracted):
+    doc = extracted(name)
+    texts = [line.text for line in doc.lines]
+    head = doc.masthead
+    assert not any(head.symbol == t.strip() for t in texts)
+    if head.job_number:
+        assert not any(head.job_number in t for t in texts)
+    assert not any(extract.BARCODE.match(t) or extract.CONTINUATION.match(t) for t in texts)
+    assert not any(p in t for t in texts for p in ("Please recycle", "Merci de recycler"))
+    assert not any(t.strip().startswith(("Page ", "Página ")) for t in texts)
+
+
+def test_scanned_pdf_has_no_text_layer():
+    doc = extract.extract_pdf(RAW / "A_47_60-S_23329_en_scanned.pdf")
+    assert not doc.has_text_layer
+    assert doc.page_count == 11
+    assert doc.lines == []
+
+
+@pytest.mark.parametrize("text", ["2/4 16-17857", "16-17857 3/4", "*1617857* Merci de recycler",
+                                  "16-17857 (F) 181016 191016", "GE.09-17088", "/...", "Page 3",
+                                  "A/RES/48/246", "12", "21-02065 (E) 170221"])
+def test_furniture_lines_are_recognized(text):
+    assert is_furniture(text, ["A/RES/48/246"])
+
+
+@pytest.mark.parametrize("text", ["2. The table below shows", "Seventy-sixth session", "In 2016, 12 States met"])
+def test_text_lines_are_not_furniture(text):
+    assert not is_furniture(text)
+
+
+def test_arabic_words_come_out_in_logical_order():
+    # pdfplumber gives Arabic in visual order (reversed); digits keep their own order
+    assert logical_order("مالسلا") == "السلام"
+    assert logical_order("2016 ماع") == "عام 2016"
+    # presentation forms and tatweel are folded to plain letters
+    assert logical_order("\ufee1\ufe8e\ufee0\ufeb4\ufedf\ufe8d") == "السلام"
+    assert logical_order("ســلام"[::-1]) == "سلام"
+
+
+def test_chinese_words_join_without_spaces():
+    assert join_words(["安全", "理事会", "S/2016/871"]) == "安全理事会 S/2016/871"
+
+
+def _word(text, x0, top, size=10.0, font="Times-Roman"):
+    return Word(text, x0, x0 + len(text) * size * 0.5, top, top + size, size, font)
+
+
+def test_footnote_reference_dropped_and_ordinal_glued():
+    words = [_word("amount", 100, 100), _word("to", 140, 100), _word("1", 152, 97, size=6.5),
+             _word("July,", 170, 100), _word("21", 200, 100), _word("st", 211, 98, size=6.5), _word("2009", 220, 100)]
+    (line,) = lines_from_words(1, words)
+    assert line.text == "amount to July, 21st 2009"
+
+
+def test_footnote_marker_opening_a_line_is_kept():
+    words = [_word("a", 150, 650, size=5.5), _word("Estimates", 158, 651, size=8.5), _word("as", 200, 651, size=8.5)]
+    (line,) = lines_from_words(1, words)
+    assert line.text == "a Estimates as"
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "empty file"),
+    (b"hello, this is not a PDF at all" * 10, "not a PDF"),
+])
+def test_unreadable_files_raise_pdf_error_naming_the_file(tmp_path, content, problem):
+    path = tmp_path / "bad file.pdf"
+    path.write_bytes(content)
+    with pytest.raises(PdfError) as info:
+        extract.extract_pdf(path)
+    assert "bad file.pdf" in str(info.value)
+    assert problem in str(info.value)
+
+
+def test_truncated_pdf_is_refused_or_yields_no_text(tmp_path):
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(FRENCH_LETTER.read_bytes()[:3000])
+    try:
+        doc = extract.extract_pdf(path)
+    except PdfError as exc:
+        assert "truncated.pdf" in str(exc)
+    else:
+        assert not doc.has_text_layer

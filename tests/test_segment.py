@@ -1,0 +1,121 @@
+"""Segment stage: exact paragraphs of S/2016/871 against its gold, and the rules on
+small inputs."""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from pipeline import extract, segment, tag
+from pipeline.extract import Line, Word
+from pipeline.segment import Layout, hyphen_keeper, join_lines, repair, starts_paragraph
+from tests.conftest import RAW
+
+
+def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def french_letter():
+    doc = extract.extract_pdf(RAW / "S_2016_871_fr.pdf")
+    return segment.segment(doc, tag.country_code, tag.country_name)
+
+
+def test_french_letter_paragraphs_are_exactly_the_gold(french_letter, letter_gold):
+    paragraphs, _ = french_letter
+    got = [(norm(p.text), p.kind, p.section) for p in paragraphs]
+    want = [(norm(g["text"]), g["kind"], g["section"]) for g in letter_gold["paragraphs"]]
+    assert got == want
+
+
+def test_paragraphs_run_over_page_breaks(french_letter):
+    paragraphs, _ = french_letter
+    spanning = [p for p in paragraphs if p.page_end > p.page_start]
+    assert [(p.page_start, p.page_end) for p in spanning] == [(2, 3), (3, 4)]
+    assert [p.para_id for p in paragraphs] == list(range(len(paragraphs)))
+
+
+def test_letter_anatomy(french_letter, letter_gold):
+    _, info = french_letter
+    assert info.doc_type == "letter"
+    assert info.letter_date.isoformat() == letter_gold["letter_date"]
+    assert info.author == "Russian Federation"
+    assert info.addressee == "Secretary-General"
+    assert info.title == letter_gold["title"]
+
+
+@pytest.mark.parametrize("title, author, addressee", [
+    ("Letter dated 27 December 1991 from the Permanent Representative of Belarus to the United Nations "
+     "addressed to the Secretary-General", "Belarus", "Secretary-General"),
+    ("Carta de fecha 3 de marzo de 2020 dirigida a la Presidencia del Consejo de Seguridad por el Representante "
+     "Permanente de México ante las Naciones Unidas", "Mexico", None),
+    ("Letter dated 5 May 2015 from the Secretary-General addressed to the President of the Security Council",
+     None, "President of the Security Council"),
+])
+def test_author_and_addressee_from_titles(title, author, addressee):
+    assert segment.author_of(title, tag.country_code, tag.country_name) == author
+    assert segment.addressee_of(title) == addressee
+
+
+def test_numbered_paragraphs_keep_their_number_off_the_text():
+    doc = extract.extract_pdf(RAW / "A_INF_76_1_en.pdf")
+    paragraphs, info = segment.segment(doc)
+    numbered = {p.number: p.text for p in paragraphs if p.number}
+    assert numbered["1."].startswith("In paragraph 1 of its resolution 57/301")
+    assert numbered["2."].startswith("The table below shows")
+    tables = [p for p in paragraphs if p.kind == "table"]
+    assert tables and "Seventy-sixth | Tuesday, 14 September 2021 | Tuesday, 21 September 2021" in tables[0].text
+    assert info.doc_type == "other"
+
+
+def test_footnotes_are_split_out_and_references_dropped():
+    doc = extract.extract_pdf(RAW / "A_RES_48_246_en.pdf")
+    paragraphs, info = segment.segment(doc)
+    footnotes = [p for p in paragraphs if p.kind == "footnote"]
+    assert [(p.number, p.text) for p in footnotes] == [("1/", "A/48/803."), ("2/", "See A/C.5/48/SR.59.")]
+    body = " ".join(p.text for p in paragraphs if p.kind != "footnote")
+    assert "Mission in Haiti and the oral report" in body
+    assert info.doc_type == "resolution"
+
+
+def test_line_end_hyphens():
+    keeps = hyphen_keeper("les organisations sous-régionales", ["sous", "non"])
+    assert join_lines(["la coopé-", "ration"], keeps) == "la coopération"
+    assert join_lines(["organisations sous-", "régionales"], keeps) == "organisations sous-régionales"
+    assert join_lines(["the Secretary-", "General"], keeps) == "the Secretary-General"
+    assert join_lines(["安全", "理事会"], keeps) == "安全理事会"
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("entre l ’ONU et la Communauté d ’États", "entre l’ONU et la Communauté d’États"),
+    ("the Secretary -General said", "the Secretary-General said"),
+    ("Mission in Haiti 1/ and the report, 2/", "Mission in Haiti and the report,"),
+    ("resolution 57/301 and 2024/25", "resolution 57/301 and 2024/25"),
+])
+def test_spacing_artefacts_repaired(raw, fixed):
+    assert repair(raw) == fixed
+
+
+def _line(text, x0, top, page=1, x1=498.0, size=10.0, bold=False):
+    word = Word(text, x0, x1, top, top + size, size, "Times-Bold" if bold else "Times-Roman")
+    return Line(page, (word,), text, x0, x1, top, top + size, size, bold, False)
+
+
+LAYOUT = Layout(body_size=10.0, left=117.6, right=498.0, pitch=12.0)
+
+
+def test_paragraph_breaks_from_gaps_indents_and_pages():
+    full = _line("running text that reaches the margin", 117.6, 100)
+    assert not starts_paragraph(full, _line("more text", 117.6, 112), LAYOUT, "body")
+    assert starts_paragraph(full, _line("after a gap", 117.6, 130), LAYOUT, "body")
+    short = _line("end of a paragraph.", 117.6, 100, x1=300)
+    assert starts_paragraph(short, _line("Indented next", 153.6, 112), LAYOUT, "body")
+    # over a page break: a full line continues, a short one ended its paragraph
+    assert not starts_paragraph(full, _line("continued", 117.6, 80, page=2), LAYOUT, "body")
+    assert starts_paragraph(short, _line("New one", 153.6, 80, page=2), LAYOUT, "body")
+    # a bold heading line then body text
+    heading = _line("Document de réflexion", 117.6, 100, x1=234, size=12.0, bold=True)
+    assert starts_paragraph(heading, _line("La Fédération", 153.6, 125), LAYOUT, "body")
