@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import config, lexicon
-from .errors import PdfError
+from .errors import PdfError, PipelineError
 
 RTL_CHAR = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 RTL_RUN_KEEP_LTR = re.compile(r"[0-9A-Za-z.,:/%\-]+")
@@ -432,6 +432,8 @@ def open_pdf(path: Path):
         raise PdfError(path, f"encrypted PDF ({type(exc).__name__})") from exc
     except PDFSyntaxError as exc:
         raise PdfError(path, f"damaged PDF ({exc})") from exc
+    except PipelineError:
+        raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
         raise PdfError(path, f"unreadable PDF ({type(exc).__name__}: {exc})") from exc
 
@@ -446,7 +448,7 @@ def extract_pdf(path: Path) -> ExtractedDocument:
             pages_words.append(_page_words(page))
             rules += _page_rules(number, page)
             page.flush_cache()
-    except PdfError:
+    except PipelineError:  # a timeout, or a PdfError already
         raise
     except Exception as exc:
         raise PdfError(path, f"unreadable page ({type(exc).__name__}: {exc})") from exc

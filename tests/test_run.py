@@ -1,0 +1,154 @@
+"""Batch runs: incremental, safe, and robust to bad input; the CLI's errors."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from pipeline import cli
+from pipeline.errors import LockedError
+from pipeline.run import run, run_lock
+from tests.conftest import FRENCH_LETTER, ROOT
+
+
+def tables(out):
+    return {name: pd.read_parquet(out / f"{name}.parquet")
+            for name in ("documents", "paragraphs", "entities", "topics", "errors")}
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=[c for c in ("processed_at", "at") if c in frame])
+    frame = frame.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
+    return frame.sort_values(list(frame.columns)[:3]).reset_index(drop=True)
+
+
+def test_rerun_does_only_new_work_and_drops_removed_files(small_raw, tmp_path):
+    out = tmp_path / "out"
+    first = run(small_raw, out, workers=1, report=False)
+    assert (first.processed, first.skipped) == (3, 0)
+    stamp = (out / "paragraphs.parquet").stat().st_mtime_ns
+    again = run(small_raw, out, workers=1, report=False)
+    assert (again.processed, again.skipped) == (0, 3)
+    assert (out / "paragraphs.parquet").stat().st_mtime_ns == stamp  # nothing rewritten
+
+    (small_raw / "A_INF_76_1_en.pdf").unlink()
+    after = run(small_raw, out, workers=1, report=False)
+    assert after.removed == 1
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert sorted(docs.source_file) == ["A_RES_48_246_es.pdf", "S_2016_871_fr.pdf"]
+    assert set(pd.read_parquet(out / "paragraphs.parquet").doc_id) == set(docs.doc_id)
+
+
+def test_results_do_not_depend_on_batching_or_workers(small_raw, tmp_path):
+    one_run = tmp_path / "one"
+    run(small_raw, one_run, workers=2, report=False)
+    stepwise_raw, stepwise = tmp_path / "stepwise_raw", tmp_path / "stepwise"
+    stepwise_raw.mkdir()
+    for pdf in sorted(small_raw.iterdir()):
+        shutil.copy(pdf, stepwise_raw / pdf.name)
+        run(stepwise_raw, stepwise, workers=1, report=False)
+    a, b = tables(one_run), tables(stepwise)
+    for name in a:
+        pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
+
+
+def test_same_content_under_two_names_is_processed_once(small_raw, tmp_path):
+    shutil.copy(FRENCH_LETTER, small_raw / "copie de la lettre.pdf")
+    summary = run(small_raw, tmp_path / "out", workers=1, report=False)
+    assert summary.processed == 3
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    letter = docs[docs.symbol == "S/2016/871"].iloc[0]
+    assert list(letter.source_files) == ["S_2016_871_fr.pdf", "copie de la lettre.pdf"]
+
+
+def bad_inputs(raw):
+    data = FRENCH_LETTER.read_bytes()
+    (raw / "empty.pdf").write_bytes(b"")
+    (raw / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    (raw / "random bytes.pdf").write_bytes(random.Random(1).randbytes(5000))
+    (raw / "Письмо – رسالة.pdf").write_bytes(data)  # a copy under a non-Latin name
+
+
+def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
+    bad_inputs(small_raw)
+    before = {p.name: p.read_bytes() for p in small_raw.iterdir()}
+    out = tmp_path / "out"
+    summary = run(small_raw, out, workers=2, report=False)
+    assert summary.failed >= 2
+    t = tables(out)
+    status = dict(zip(t["documents"].source_file, t["documents"].status))
+    assert status["empty.pdf"] == "failed" and status["random bytes.pdf"] == "failed"
+    assert status["S_2016_871_fr.pdf"] == "ok" and status["A_INF_76_1_en.pdf"] == "ok"
+    errors = t["errors"].set_index("source_file")
+    assert "empty.pdf" in errors.loc["empty.pdf", "message"]
+    assert set(errors.loc["empty.pdf", ["stage", "error"]]) == {"extract", "PdfError"}
+    assert {p.name: p.read_bytes() for p in small_raw.iterdir()} == before  # raw/ untouched
+
+
+def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_path):
+    summary = run(small_raw, tmp_path / "out", workers=1, timeout=0.01, report=False)
+    assert summary.failed == 3
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert set(errors.error) == {"DocumentTimeout"}
+
+
+def test_a_second_run_on_the_same_folder_is_refused(small_raw, tmp_path):
+    out = tmp_path / "out"
+    with run_lock(out, wait=False):
+        with pytest.raises(LockedError, match="another run"):
+            run(small_raw, out, workers=1, report=False)
+
+
+def test_fuzzed_pdfs_never_crash_the_run(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    data = bytearray((ROOT / "raw" / "A_INF_76_1_en.pdf").read_bytes())
+    rng = random.Random(7)
+    for i in range(200):
+        mutant = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            mutant[rng.randrange(len(mutant))] = rng.randrange(256)
+        if i % 5 == 0:
+            mutant = mutant[: rng.randrange(len(mutant))]
+        (raw / f"mutant_{i:03}.pdf").write_bytes(bytes(mutant))
+    summary = run(raw, tmp_path / "out", workers=2, timeout=60, report=False)
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert docs.doc_id.nunique() == summary.processed + summary.failed  # every distinct file recorded
+    assert set(docs.status) <= {"ok", "failed", "no_text_layer"}
+    assert summary.processed > 0
+
+
+def cli_run(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_cli_missing_folder_is_a_one_line_usage_error(tmp_path):
+    result = cli_run("run", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: raw folder not found: {tmp_path / 'nowhere'}"]
+
+
+def test_cli_folder_without_pdfs(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "notes.txt").write_text("no pdf here")
+    assert cli.main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 2
+
+
+def test_cli_strict_exits_1_when_a_document_failed(small_raw, tmp_path, capsys):
+    (small_raw / "empty.pdf").write_bytes(b"")
+    args = ["run", "--raw", str(small_raw), "--out", str(tmp_path / "out"), "--workers", "1", "--quiet", "--no-report"]
+    assert cli.main(args) == 0
+    assert "failed 1" in capsys.readouterr().out
+    assert cli.main(args + ["--strict", "--force"]) == 1
+
+
+def test_every_command_has_help():
+    for command in ("run", "extract", "segment", "tag", "report", "schema"):
+        result = cli_run(command, "--help")
+        assert result.returncode == 0 and "usage:" in result.stdout
