@@ -1,0 +1,159 @@
+"""``make bench``: speed and memory of the pipeline on the sample corpus.
+
+The sample's PDFs with a text layer are copied, each copy made distinct by a trailing
+PDF comment (so that no copy is skipped as a duplicate), until the corpus has at least
+``--pages`` pages. Printed, from one run on the same files: bare pdfplumber
+``extract_words`` pages/s; end-to-end pages/s with 1 and with all workers and their
+ratios; the tag stage's paragraphs/s; a no-change rerun's time as a fraction of a full
+run; peak memory for the corpus and for the corpus repeated 4 times.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import config
+
+TARGETS = {
+    "e2e_1_worker_vs_bare": 0.6,
+    "all_workers_vs_1": 1.7,
+    "rerun_fraction": 0.02,
+    "memory_4x_vs_1x": 1.2,
+}
+
+
+def build_corpus(raw: Path, target: Path, min_pages: int) -> int:
+    """Distinct copies of raw's text PDFs until ``min_pages``; returns the page count."""
+    import pdfplumber
+
+    sources = []
+    for pdf in sorted(raw.glob("*.pdf")):
+        with pdfplumber.open(pdf) as doc:
+            if doc.pages and doc.pages[0].chars:
+                sources.append((pdf, len(doc.pages)))
+    if not sources:
+        raise SystemExit(f"no PDF with a text layer in {raw}")
+    target.mkdir(parents=True, exist_ok=True)
+    pages, copy = 0, 0
+    while pages < min_pages:
+        for pdf, n in sources:
+            data = pdf.read_bytes() + f"\n% bench copy {copy}\n".encode()
+            (target / f"{pdf.stem}__{copy:04}.pdf").write_bytes(data)
+            pages += n
+        copy += 1
+    return pages
+
+
+def bare_pdfplumber(corpus: Path) -> float:
+    """Seconds for pdfplumber's extract_words on every page."""
+    import pdfplumber
+
+    started = time.perf_counter()
+    for pdf in sorted(corpus.glob("*.pdf")):
+        with pdfplumber.open(pdf) as doc:
+            for page in doc.pages:
+                page.extract_words()
+    return time.perf_counter() - started
+
+
+def timed_run(corpus: Path, out: Path, workers: int) -> float:
+    from .run import run
+
+    started = time.perf_counter()
+    run(corpus, out, workers=workers, report=False)
+    return time.perf_counter() - started
+
+
+def tag_speed(corpus: Path) -> float:
+    """Paragraphs per second of the tag stage alone (pipelines already loaded)."""
+    import pandas as pd
+
+    from . import tag
+    from .records import Paragraph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "raw"
+        sample.mkdir()
+        for pdf in sorted(corpus.glob("*__0000.pdf")):
+            (sample / pdf.name).write_bytes(pdf.read_bytes())
+        timed_run(sample, Path(tmp) / "out", workers=1)
+        docs = pd.read_parquet(Path(tmp) / "out" / "documents.parquet")
+        paras = pd.read_parquet(Path(tmp) / "out" / "paragraphs.parquet")
+    total, seconds = 0, 0.0
+    for doc_id, group in paras.groupby("doc_id"):
+        language = docs.set_index("doc_id").loc[doc_id, "language"]
+        records = [Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)
+                   for r in group.itertuples()]
+        tag.build_nlp(language)
+        started = time.perf_counter()
+        tag.tag_document(records, language)
+        seconds += time.perf_counter() - started
+        total += len(records)
+    return total / seconds if seconds else 0.0
+
+
+def peak_memory_mb(corpus: Path, out: Path, workers: int) -> float:
+    """Peak resident memory (MB) of a fresh process running the pipeline on ``corpus``."""
+    code = ("import resource, sys; from pathlib import Path; from pipeline.run import run; "
+            f"run(Path({str(corpus)!r}), Path({str(out)!r}), workers={workers}, report=False); "
+            "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(result.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--raw", type=Path, default=config.RAW_DIR, help="folder of sample PDFs (default: raw/)")
+    parser.add_argument("--pages", type=int, default=200, help="minimum pages in the corpus (default: 200)")
+    parser.add_argument("--workers", type=int, default=config.DEFAULT_WORKERS, help="'all workers' (default: cores)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        pages = build_corpus(args.raw, tmp / "corpus", args.pages)
+        pages_4x = build_corpus(args.raw, tmp / "corpus4x", args.pages * 4)
+        bare = bare_pdfplumber(tmp / "corpus")
+        one = timed_run(tmp / "corpus", tmp / "out1", workers=1)
+        many = timed_run(tmp / "corpus", tmp / "outN", workers=args.workers)
+        rerun = timed_run(tmp / "corpus", tmp / "outN", workers=args.workers)
+        paragraphs_per_s = tag_speed(tmp / "corpus")
+        memory_1x = peak_memory_mb(tmp / "corpus", tmp / "mem1", args.workers)
+        memory_4x = peak_memory_mb(tmp / "corpus4x", tmp / "mem4", args.workers)
+
+    figures = {
+        "pages": pages,
+        "bare_pdfplumber_pages_per_s": pages / bare,
+        "e2e_1_worker_pages_per_s": pages / one,
+        f"e2e_{args.workers}_workers_pages_per_s": pages / many,
+        "e2e_1_worker_vs_bare": bare / one,
+        "all_workers_vs_1": one / many,
+        "tag_paragraphs_per_s": paragraphs_per_s,
+        "rerun_seconds": rerun,
+        "rerun_fraction": rerun / many,
+        "peak_memory_mb_1x": memory_1x,
+        f"peak_memory_mb_4x ({pages_4x} pages)": memory_4x,
+        "memory_4x_vs_1x": memory_4x / memory_1x,
+    }
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        verdict = ""
+        if target is not None:
+            ok = value <= target if name in ("rerun_fraction", "memory_4x_vs_1x") else value >= target
+            verdict = f"   (target {'<=' if name in ('rerun_fraction', 'memory_4x_vs_1x') else '>='} {target}: {'met' if ok else 'MISSED'})"
+        print(f"{name:38s} {value:10.3f}{verdict}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
