@@ -27,6 +27,7 @@ SENTENCE_END = re.compile(r"[.!?:;»”\"')\]。：；！？]$")
 OLD_FOOTNOTE_REF = re.compile(r"(?<=[\w,.;)”»]) \d{1,2}/(?=[\s,.;:)]|$)")
 SPACE_BEFORE_APOSTROPHE = re.compile(r"(?<=\w) +(?=[’']\w)")
 SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
+SPACE_BEFORE_COMMA = re.compile(r"(?<=\w) +(?=[,.](?:\s|$))")
 
 LETTER_TYPES = {"letter", "note_verbale"}
 
@@ -177,7 +178,20 @@ def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
     if NUMBER.match(line.text) or BULLET.match(line.text):
         return _ends_paragraph(prev, layout)
     indented = line.x0 > layout.left + config.INDENT_MIN and line.x0 > prev.x0 + config.INDENT_MIN
-    return indented and _ends_paragraph(prev, layout)
+    return (indented and _ends_paragraph(prev, layout) and not _centred_pair(prev, line, layout)
+            and not _hanging(prev, line))
+
+
+def _hanging(prev: Line, line: Line) -> bool:
+    """``line`` aligns with the text after ``prev``'s leading number (a hanging indent)."""
+    words = sorted(prev.words, key=lambda w: w.x0)
+    return len(words) > 1 and bool(re.match(r"^[\d/.()a-zIVX]+$", words[0].text)) and abs(words[1].x0 - line.x0) < 2
+
+
+def _centred_pair(a: Line, b: Line, layout: Layout) -> bool:
+    """Two lines centred on one axis (a wrapped centred title), not a new indent."""
+    off_margin = a.x0 > layout.left + config.INDENT_MIN and b.x0 > layout.left + config.INDENT_MIN
+    return off_margin and abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) < layout.body_size
 
 
 def split_paragraphs(block: Block, layout: Layout) -> list[Block]:
@@ -194,15 +208,16 @@ def split_paragraphs(block: Block, layout: Layout) -> list[Block]:
 # --- text -----------------------------------------------------------------------------
 
 def join_lines(texts: Sequence[str], keeps_hyphen: Callable[[str, str], bool]) -> str:
-    """Lines joined into running text: a line-end hyphen that only split a word goes."""
+    """Lines joined into running text: a line-end hyphen that only split a word goes,
+    one that belongs to the word ("sous-régionales", "Secretary-General") stays."""
     out = ""
     for text in texts:
         text = text.strip()
         if not out:
             out = text
-        elif re.search(r"[^\W\d_]-$", out) and re.match(r"[^\W\d_]", text) and not keeps_hyphen(out, text):
-            out = out[:-1] + text
-        elif out.endswith(("-", "/")) and re.search(r"\w[-/]$", out) and not re.search(r"\s\S{0,2}-$", out):
+        elif re.search(r"[^\W\d_]-$", out) and re.match(r"[^\W\d_]", text):
+            out = (out if keeps_hyphen(out, text) else out[:-1]) + text
+        elif re.search(r"\w/$", out):
             out += text
         else:
             out = join_words([out, text])
@@ -230,6 +245,7 @@ def repair(text: str) -> str:
     """Close the spacing artefacts of UN PDFs and drop old-style footnote references."""
     text = SPACE_BEFORE_APOSTROPHE.sub("", text)
     text = SPACE_BEFORE_HYPHEN.sub("-", text)
+    text = SPACE_BEFORE_COMMA.sub("", text)
     text = OLD_FOOTNOTE_REF.sub("", text)
     return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
 

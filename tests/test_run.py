@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ from pipeline import cli
 from pipeline.errors import LockedError
 from pipeline.run import run, run_lock
 from tests.conftest import FRENCH_LETTER, ROOT
+from tests.pdfgen import write_pdf
 
 
 def tables(out):
@@ -72,6 +75,11 @@ def bad_inputs(raw):
     (raw / "truncated.pdf").write_bytes(data[: len(data) // 3])
     (raw / "random bytes.pdf").write_bytes(random.Random(1).randbytes(5000))
     (raw / "Письмо – رسالة.pdf").write_bytes(data)  # a copy under a non-Latin name
+    write_pdf(raw / "encrypted.pdf", [["Confidential"]], encrypt=True)
+    write_pdf(raw / "minutes.pdf", [["Minutes of the staff meeting", "", "The committee met on Tuesday and agreed",
+                                     "to publish its report."]])
+    write_pdf(raw / "long annex.pdf", [[f"Section {i}: text of a long annex that runs on.", "More text."]
+                                       for i in range(500)])
 
 
 def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
@@ -82,12 +90,45 @@ def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
     assert summary.failed >= 2
     t = tables(out)
     status = dict(zip(t["documents"].source_file, t["documents"].status))
-    assert status["empty.pdf"] == "failed" and status["random bytes.pdf"] == "failed"
+    for name in ("empty.pdf", "random bytes.pdf", "encrypted.pdf"):
+        assert status[name] == "failed", name
     assert status["S_2016_871_fr.pdf"] == "ok" and status["A_INF_76_1_en.pdf"] == "ok"
+    assert status["long annex.pdf"] == "ok"
     errors = t["errors"].set_index("source_file")
     assert "empty.pdf" in errors.loc["empty.pdf", "message"]
     assert set(errors.loc["empty.pdf", ["stage", "error"]]) == {"extract", "PdfError"}
+    assert "encrypted" in errors.loc["encrypted.pdf", "message"]
+    docs = t["documents"].set_index("source_file")
+    assert docs.loc["long annex.pdf", "page_count"] == 500
+    # not a UN document: no masthead, but its paragraphs are there
+    minutes = docs.loc["minutes.pdf"]
+    assert minutes.status == "ok" and pd.isna(minutes.symbol) and pd.isna(minutes.job_number)
+    minute_paras = t["paragraphs"][t["paragraphs"].doc_id == minutes.doc_id].text.tolist()
+    assert minute_paras == ["Minutes of the staff meeting", "The committee met on Tuesday and agreed to publish its report."]
+    # the copy under a non-Latin name is the letter itself, recorded under both names
+    letter = docs.loc["S_2016_871_fr.pdf"]
+    assert "Письмо – رسالة.pdf" in list(letter.source_files)
     assert {p.name: p.read_bytes() for p in small_raw.iterdir()} == before  # raw/ untouched
+
+
+def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
+    clean = tmp_path / "clean"
+    run(small_raw, clean, workers=1, report=False)
+    out = tmp_path / "out"
+    run(small_raw, out, workers=1, report=False)
+    (small_raw / "copy.pdf").write_bytes(FRENCH_LETTER.read_bytes() + b"\n% another version\n")
+    code = (f"from pipeline.run import run; run({str(small_raw)!r}, {str(out)!r}, workers=1, force=True, report=False)")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    time.sleep(3)  # models loaded, documents in progress
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for name in ("documents", "paragraphs", "entities", "topics", "errors"):
+        pd.read_parquet(out / f"{name}.parquet")  # every table still whole (the old one)
+    run(small_raw, out, workers=1, report=False)
+    run(small_raw, clean, workers=1, report=False)
+    a, b = tables(out), tables(clean)
+    for name in a:
+        pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
 
 
 def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_path):
