@@ -40,6 +40,7 @@ TOPIC_MIN_LABEL_CHARS_CJK = 4    # the same floor, in characters, for zh/ja labe
 TOPIC_SCORE_LABEL = 1.0          # evidence of an exact UNBIS label
 TOPIC_SCORE_VARIANT = 0.8        # evidence of a curated variant
 TOPIC_INFLECTED_FACTOR = 0.9     # times the above when only a lemma/stem matched
+TOPIC_IN_NAME_FACTOR = 0.5       # times the above for a topic named inside an organization's name
 CAPS_TEXT_RATIO = 0.6            # paragraphs with more upper-case letters than this: short acronyms ignored
 SHORT_ACRONYM_LEN = 3            # acronyms this short are ignored in such all-caps text
 

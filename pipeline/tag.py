@@ -41,9 +41,10 @@ APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": 
 ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
 ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)", re.IGNORECASE)
-ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "و", "ف", "ب", "ل", "ك")
+ARABIC_PREFIXES = ("ولل", "فلل", "لل", "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")  # conjunctions, prepositions
 RU_ENDINGS = tuple(sorted("""ями ами ого его ому ему ыми ими ой ей ий ый ая яя ое ее ые ие ую юю ом ем ах ях ам ям ов ев ы и а я у ю е о ь""".split(),
                           key=len, reverse=True))
+KEEP_SHORT_I = "\ue000"  # й is a letter of its own, not и with an accent
 LATIN_PLURAL = re.compile(r"(?<=\w{3})[sx]$")
 
 
@@ -53,9 +54,9 @@ def fold(text: str) -> str:
     apostrophe and hyphen, Arabic letter variants and marks unified, ё -> е."""
     text = unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
     text = ARABIC_MARKS.sub("", text).translate(ARABIC_LETTERS)
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", text).replace("ё", "е")
+    text = text.casefold().replace("ё", "е").replace("й", KEEP_SHORT_I)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", text).replace(KEEP_SHORT_I, "й")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -84,6 +85,7 @@ class Candidate:
     skip: int = 0
 
 
+@functools.lru_cache(maxsize=200_000)
 def token_candidates(text: str, lemma: str, lang: str) -> tuple[Candidate, ...]:
     """Every key a text token can match a pattern token with: its exact form (for
     acronyms, prefixed "="), its folded stem, its lemma's stem, and the same after
@@ -105,11 +107,11 @@ def token_candidates(text: str, lemma: str, lang: str) -> tuple[Candidate, ...]:
     if lang in ("ar", FALLBACK_LANGUAGE) and len(text) > 3:
         folded = fold(text)
         for prefix in ARABIC_PREFIXES:
-            if folded.startswith(fold(prefix)) and len(folded) - len(prefix) >= 2:
-                rest = folded[len(prefix):]
-                if prefix.endswith("لل"):
-                    rest = "ال" + rest
-                out.append(Candidate(rest, len(prefix)))
+            if folded.startswith(prefix) and len(folded) - len(prefix) >= 2:
+                rest, skip = folded[len(prefix):], len(prefix)
+                if prefix.endswith("لل"):  # li- + al-: the article's alif is not written
+                    rest, skip = "ال" + rest, skip - 1
+                out.append(Candidate(rest, skip))
     return tuple(dict.fromkeys(out))
 
 
@@ -132,6 +134,7 @@ class Payload:
     text: str                 # the pattern as written in the data
     exact: bool = False       # an acronym: matched case-sensitively
     score: float = 1.0        # evidence strength (topics)
+    curated: bool = False     # a topic from the curated variants or single-word allow-list
     cap_initial: bool = False  # a proper name: the text must start with a capital
 
 
@@ -162,7 +165,8 @@ class PhraseIndex:
         self.size += 1
 
     def find(self, tokens: Sequence[tuple[Candidate, ...]]) -> list[Match]:
-        """All matches, at every start token, through every candidate reading."""
+        """All matches, at every start token, through every candidate reading (a token
+        without candidates is white space: skipped inside a match)."""
         found: list[Match] = []
         for i in range(len(tokens)):
             for cand in tokens[i]:
@@ -175,6 +179,8 @@ class PhraseIndex:
     def _walk(self, node: dict, tokens, start: int, j: int, skip: int, found: list[Match]) -> None:
         for payload in node.get(None, ()):
             found.append(Match(start, j, payload, skip))
+        while j < len(tokens) and not tokens[j]:
+            j += 1  # white space (a line break) inside a name is transparent
         if j >= len(tokens):
             return
         for cand in tokens[j]:
@@ -245,38 +251,54 @@ NAME_ARTICLES = {"the", "la", "le", "les", "l", "el", "los", "las", "d", "de"}
 
 @functools.lru_cache(maxsize=1)
 def _country_lookup() -> dict[str, str]:
+    """Folded name key -> ISO3, every language; "=CODE" -> ISO3 for the codes themselves."""
     table: dict[str, str] = {}
     for c in countries():
         for lang in LANGS:
             for n in c["names"].get(lang, []):
                 table.setdefault(_name_key(n), c["code"])
-        table.setdefault(c["code"].casefold(), c["code"])
+        table.setdefault("=" + c["code"], c["code"])
     return table
 
 
 @functools.lru_cache(maxsize=1)
 def _org_lookup() -> dict[str, str]:
+    """Folded name key -> org_id; "=ACRONYM" (case-sensitive) -> org_id."""
     table: dict[str, str] = {}
     for o in organizations():
         for lang in LANGS:
-            for n in o["names"].get(lang, []) + o.get("acronyms", {}).get(lang, []):
+            for n in o["names"].get(lang, []):
                 table.setdefault(_name_key(n), o["org_id"])
+            for a in o.get("acronyms", {}).get(lang, []):
+                table.setdefault("=" + a, o["org_id"])
     return table
+
+
+def _lookup(table: dict[str, str], name: str) -> str | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    return table.get("=" + name) or table.get(_name_key(name))
 
 
 def country_code(name: str) -> str | None:
     """Any-language State name or variant -> ISO3 ("Fédération de Russie" -> "RUS")."""
-    return _country_lookup().get(_name_key(name)) if name and name.strip() else None
+    return _lookup(_country_lookup(), name)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {c["code"]: c["name_en"] for c in countries()}
 
 
 def country_name(code: str) -> str | None:
     """ISO3 -> English UN short name ("RUS" -> "Russian Federation")."""
-    return {c["code"]: c["name_en"] for c in countries()}.get((code or "").upper())
+    return _country_names().get((code or "").strip().upper())
 
 
 def org_id_for(name: str) -> str | None:
-    """Any-language organization name or acronym -> org_id, by exact (folded) name."""
-    return _org_lookup().get(_name_key(name)) if name and name.strip() else None
+    """Any-language organization name or acronym -> org_id (names folded, acronyms exact)."""
+    return _lookup(_org_lookup(), name)
 
 
 @functools.lru_cache(maxsize=1)
@@ -351,9 +373,11 @@ def topic_specs(lang: str, tokenize) -> list[PatternSpec]:
             label = label.strip()
             n = sum(1 for tok in tokenize(label) if not tok.is_punct)
             if _label_ok(label, n, lg, ident, rules):
-                specs.append(PatternSpec(label, Payload("topic", (ident,), label, score=config.TOPIC_SCORE_LABEL)))
+                specs.append(PatternSpec(label, Payload("topic", (ident,), label, score=config.TOPIC_SCORE_LABEL,
+                                                        curated=ident in rules["single_word"])))
         for variant, ids in topic_rules()["variants"].get(lg, {}).items():
-            specs.append(PatternSpec(variant, Payload("topic", tuple(ids), variant, score=config.TOPIC_SCORE_VARIANT)))
+            specs.append(PatternSpec(variant, Payload("topic", tuple(ids), variant, score=config.TOPIC_SCORE_VARIANT,
+                                                      curated=True)))
     return specs
 
 
@@ -381,7 +405,12 @@ class Hit:
 
 
 def doc_candidates(doc: Doc, lang: str) -> list[tuple[Candidate, ...]]:
-    return [token_candidates(t.text, t.lemma_, lang) for t in doc]
+    """Every token's readings, computed once per doc and shared by the components."""
+    cached = doc.user_data.get(("unsc_candidates", lang))
+    if cached is None or len(cached) != len(doc):
+        cached = [() if t.is_space else token_candidates(t.text, t.lemma_, lang) for t in doc]
+        doc.user_data[("unsc_candidates", lang)] = cached
+    return cached
 
 
 def caps_text(doc: Doc) -> bool:
@@ -389,11 +418,14 @@ def caps_text(doc: Doc) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > config.CAPS_TEXT_RATIO
 
 
+TRAILING = ".,;:)»”\"'"
+
+
 def _to_hit(doc: Doc, m: Match) -> Hit:
     start = doc[m.start].idx + m.skip
     end = doc[m.end - 1].idx + len(doc[m.end - 1].text)
-    text = doc.text[start:end]
-    while text and text[-1] in ".,;:)»”\"'":
+    text = doc[m.start:m.end].text[m.skip:]
+    while text and text[-1] in TRAILING and not m.payload.text.endswith(text[-1]):
         end -= 1
         text = text[:-1]
     inflected = _surface(text) != _surface(m.payload.text)
@@ -495,17 +527,25 @@ def _load_model(lang: str) -> Language | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+def normalize_language(language: str | None) -> str:
+    """ISO 639-1 code in lower case; None or empty -> the multilingual fallback."""
+    return (language or "").strip().lower() or FALLBACK_LANGUAGE
+
+
 def build_nlp(language: str | None) -> Language:
     """The tag pipeline of a language: its trained model (fr, en) without the components
     the stage doesn't use, or a blank pipeline; the gazetteer before the NER and the topic
     matcher last. Built once per process and language."""
-    lang = (language or FALLBACK_LANGUAGE).lower()
+    return _build_nlp(normalize_language(language))
+
+
+@functools.lru_cache(maxsize=None)
+def _build_nlp(lang: str) -> Language:
     nlp = _load_model(lang)
     if nlp is None:
         try:
             nlp = spacy.blank(lang)
-        except Exception:  # an unknown code: the multilingual tokenizer
+        except ImportError:  # a code spaCy doesn't know: the multilingual tokenizer
             nlp = spacy.blank(FALLBACK_LANGUAGE)
     before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
@@ -513,10 +553,20 @@ def build_nlp(language: str | None) -> Language:
     return nlp
 
 
+def lexicon_of(language: str | None) -> "Lexicon":
+    """The common-word lexicon of a language's pipeline (empty without a lemmatizer)."""
+    return _lexicon(normalize_language(language))
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon(lang: str) -> "Lexicon":
+    return Lexicon.of(_build_nlp(lang))
+
+
 # --------------------------------------------------------------------------------------
 # Model spans: label mapping and junk filter
 # --------------------------------------------------------------------------------------
-MODEL_LABELS = {"ORG": "ORG", "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE", "FAC": "LOC"}
+MODEL_LABELS = {"ORG": "ORG", "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE"}  # others dropped
 
 
 @functools.lru_cache(maxsize=1)
@@ -525,23 +575,69 @@ def _span_rules() -> dict:
     return {k: {fold(w) for w in v} for k, v in rules.items()}
 
 
+ENUMERATOR = re.compile(r"^(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)[.)]$")  # "A.", "IV.", "2.1." heading markers
+
+
 def _trim(span: Span) -> tuple[int, int] | None:
-    """Token range of a model span without leading articles/elisions/titles and edge
-    punctuation, or None if nothing is left."""
+    """Token range of a model span without heading markers, articles and connectors at
+    its edges ("the", "l'", "of") and edge punctuation, or None if nothing is left."""
     rules = _span_rules()
     lead = rules.get("leading_words", set())
     s, e = span.start, span.end
     doc = span.doc
-    while s < e and (doc[s].is_punct or doc[s].is_space or fold(doc[s].text) in lead):
+    while s < e and (doc[s].is_punct or doc[s].is_space or fold(doc[s].text) in lead or ENUMERATOR.match(doc[s].text)):
         s += 1
-    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space or fold(doc[e - 1].text) in lead):
         e -= 1
     return (s, e) if s < e else None
 
 
-def model_span_is_junk(span: Span) -> bool:
-    """Rules that generalize: no capital letter, a lone common noun or verb (not a proper
-    noun), made only of titles/generic words, or too short."""
+@dataclass(frozen=True)
+class Lexicon:
+    """Common words of a language, from its rule lemmatizer's tables (lemma index per
+    part of speech and the suffix rules that lead to it)."""
+
+    index: tuple[frozenset[str], ...] = ()
+    rules: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    @classmethod
+    def of(cls, nlp: Language) -> "Lexicon":
+        if "lemmatizer" not in nlp.pipe_names:
+            return cls()
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        if not lookups.has_table("lemma_index"):
+            return cls()
+        index_table = lookups.get_table("lemma_index")
+        rules_table = lookups.get_table("lemma_rules") if lookups.has_table("lemma_rules") else {}
+        keys = list(index_table.keys())
+        return cls(tuple(frozenset(index_table[k]) for k in keys),
+                   tuple(tuple(tuple(r) for r in (rules_table.get(k) or ())) for k in keys))
+
+    def is_common(self, word: str) -> bool:
+        """Whether the lower-case word is a dictionary word (or an inflection of one)."""
+        w = word.lower()
+        for words, rules in zip(self.index, self.rules):
+            if w in words or any(w.endswith(old) and w[: len(w) - len(old)] + new in words for old, new in rules if old):
+                return True
+        return False
+
+
+SENTENCE_OPENERS = {"(", "[", "«", "“", '"', "'", ".", "!", "?", "…", ":"}
+
+
+def _capital_by_position(token) -> bool:
+    """Whether the token stands where any word takes a capital: a text or sentence start,
+    or after an opening bracket or quote."""
+    if token.i == 0 or token.is_sent_start:
+        return True
+    prev = token.doc[token.i - 1]
+    return prev.is_left_punct or prev.text in SENTENCE_OPENERS
+
+
+def model_span_is_junk(span: Span, lexicon: Lexicon | None = None) -> bool:
+    """Rules that generalize: no capital letter, a lone dictionary word capitalized (a
+    sentence start, a heading: "Signé", "Document"), not a proper noun anywhere, made only
+    of titles/generic words, or too short."""
     rules = _span_rules()
     text = span.text
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -549,6 +645,11 @@ def model_span_is_junk(span: Span) -> bool:
     if is_cased(text) and not any(c.isupper() for c in text):
         return True
     words = [t for t in span if not t.is_punct]
+    if "/" in text:  # a document symbol or a broken line, not a name
+        return True
+    if lexicon and len(words) == 1 and not words[0].text.isupper() and lexicon.is_common(words[0].text) \
+            and (_capital_by_position(words[0]) or "-" not in words[0].text):
+        return True
     if all(fold(t.text) in rules.get("generic_words", set()) or fold(t.text) in rules.get("leading_words", set())
            or t.is_stop for t in words):
         return True
@@ -558,7 +659,7 @@ def model_span_is_junk(span: Span) -> bool:
     return False
 
 
-def _model_entity(para_id: int, span: Span) -> Entity | None:
+def _model_entity(para_id: int, span: Span, lexicon: Lexicon | None = None) -> Entity | None:
     label = MODEL_LABELS.get(span.label_)
     if label is None:
         return None
@@ -566,12 +667,14 @@ def _model_entity(para_id: int, span: Span) -> Entity | None:
     if rng is None:
         return None
     span = span.doc[rng[0]:rng[1]]
-    if model_span_is_junk(span):
+    if is_cased(span.text) and not span.text[:1].isupper():
         return None
     code = country_code(span.text) if label in ("GPE", "LOC", "ORG") else None
     if code:
         return Entity(para_id, span.start_char, span.end_char, span.text, "GPE", country_code=code,
                       canonical_name=country_name(code), source="model")
+    if model_span_is_junk(span, lexicon):
+        return None
     if label == "GPE":
         label = "LOC"
     org = org_id_for(span.text) if label == "ORG" else None
@@ -588,31 +691,45 @@ def _gazetteer_entity(para_id: int, hit: Hit) -> Entity:
     return Entity(para_id, hit.start, hit.end, hit.text, "GPE", country_code=ident, canonical_name=country_name(ident))
 
 
-def entities_of(para_id: int, doc: Doc) -> list[Entity]:
+def entities_of(para_id: int, doc: Doc, lexicon: Lexicon | None = None) -> list[Entity]:
     """Gazetteer entities, then the model's other spans that pass the junk filter."""
     out = [_gazetteer_entity(para_id, h) for h in doc._.unsc_entities or []]
     ours = doc._.unsc_ranges or set()
     for span in doc.ents:
         if (span.start, span.end) in ours:
             continue
-        ent = _model_entity(para_id, span)
+        ent = _model_entity(para_id, span, lexicon)
         if ent is not None:
             out.append(ent)
     return sorted(out, key=lambda e: (e.start, e.end))
 
 
+def _evidence(hit: Hit, names: list[tuple[int, int]]) -> float:
+    """Strength of one topic match: its pattern's score, less when inflected; inside an
+    organization's name only curated topics count, at a discount."""
+    score = hit.payload.score * (config.TOPIC_INFLECTED_FACTOR if hit.inflected else 1.0)
+    if any(s <= hit.start and hit.end <= e for s, e in names):
+        score = score * config.TOPIC_IN_NAME_FACTOR if hit.payload.curated else 0.0
+    return score
+
+
 def topics_of(para_id: int, doc: Doc) -> list[TopicHit]:
     """One row per UNBIS id in the paragraph; score = noisy-or of its matches' evidence."""
     labels = unbis()
-    found: dict[str, list[Hit]] = {}
+    names = [(h.start, h.end) for h in doc._.unsc_entities or [] if h.payload.kind == "org"]
+    found: dict[str, list[tuple[Hit, float]]] = {}
     for hit in doc._.unsc_topics or []:
+        score = _evidence(hit, names)
+        if score <= 0:
+            continue
         for ident in hit.payload.ids:
-            found.setdefault(ident, []).append(hit)
+            found.setdefault(ident, []).append((hit, score))
     rows = []
-    for ident, hits in found.items():
+    for ident, scored in found.items():
+        hits = [h for h, _ in scored]
         miss = 1.0
-        for h in hits:
-            miss *= 1.0 - h.payload.score * (config.TOPIC_INFLECTED_FACTOR if h.inflected else 1.0)
+        for _, score in scored:
+            miss *= 1.0 - score
         matched = tuple(dict.fromkeys(h.text for h in hits))
         rows.append(TopicHit(para_id, ident, labels[ident]["labels"]["en"], round(1.0 - miss, 3), matched))
     return rows
@@ -624,11 +741,12 @@ def topics_of(para_id: int, doc: Doc) -> list[TopicHit]:
 def tag_document(paragraphs: Sequence[Paragraph], language: str | None) -> Tags:
     """Entities and topics of a document's paragraphs (offsets into Paragraph.text)."""
     nlp = build_nlp(language)
+    lexicon = lexicon_of(language)
     entities: list[Entity] = []
     topics: list[TopicHit] = []
     texts = [p.text or "" for p in paragraphs]
     for para, doc in zip(paragraphs, nlp.pipe(texts, batch_size=config.NLP_BATCH_SIZE)):
-        entities += entities_of(para.para_id, doc)
+        entities += entities_of(para.para_id, doc, lexicon)
         topics += topics_of(para.para_id, doc)
     return Tags(entities=entities, topics=topics)
 

@@ -115,6 +115,8 @@ def test_arabic_blank_pipeline_strips_clitics_from_the_span():
     csto = next(e for e in tags.entities if e.org_id == "CSTO")
     assert csto.text == "منظمة معاهدة الأمن الجماعي" == text[csto.start:csto.end]
     assert "1001346" in topic_ids(tags)
+    tags = tag.tag_document(paras("رسالة موجهة إلى رئيس مجلس الأمن وللأمم المتحدة"), "ar")
+    assert {(e.text, e.org_id) for e in tags.entities} == {("مجلس الأمن", "UNSC"), ("لأمم المتحدة", "UN")}
 
 
 def test_chinese_blank_pipeline_matches_characters():
@@ -182,6 +184,15 @@ def test_junk_rules_generalize():
     assert tag.model_span_is_junk(doc[0:2])          # no capital
     assert tag.model_span_is_junk(doc[3:6])          # only title words
     assert not tag.model_span_is_junk(nlp("Zorglub Industries")[0:2])
+    assert tag.model_span_is_junk(nlp("A/HRC/WG.6/7/ITA/1")[0:1])  # a document symbol
+
+
+def test_heading_markers_are_trimmed_from_model_spans():
+    nlp = spacy.blank("fr")
+    doc = nlp("B. Zorglub Industries et I.")
+    doc._.unsc_entities, doc._.unsc_ranges = [], set()
+    doc.ents = [Span(doc, 0, 3, "ORG"), Span(doc, 4, 5, "PER")]
+    assert [(e.text, e.label) for e in tag.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
 
 
 # --- topics ------------------------------------------------------------------------------------

@@ -140,6 +140,14 @@ def clean(name: str) -> str:
     return re.sub(r"\s+", " ", ARABIC_MARKS.sub("", unicodedata.normalize("NFC", name))).strip()
 
 
+ARTICLE = re.compile(r"^(?:(?:the|el|la|los|las|le|les)\s+|l')(?=\w)", re.IGNORECASE)
+
+
+def strip_article(name: str) -> str:
+    """The name without a leading article: the matcher's span is the name itself."""
+    return ARTICLE.sub("", name)
+
+
 def variants(name: str) -> list[str]:
     """A catalogue name and its readable forms: "Russie, Fédération de" -> also
     "Fédération de Russie" and "Russie (Fédération de)"."""
@@ -174,7 +182,7 @@ def build() -> dict:
                 found += variants(local)
             if lang == "en" and code in UN_EN:
                 found.insert(0, UN_EN[code])
-            names[lang] = list(dict.fromkeys(f for f in found if f))
+            names[lang] = list(dict.fromkeys(strip_article(f) for f in found if f))
         kind = "observer_state" if code in OBSERVERS else "territory" if code in TERRITORIES or code == "XKX" else "member_state"
         rows.append({"code": code, "name_en": UN_EN.get(code, names["en"][0]) if code not in CURATED else CURATED[code]["en"][0],
                      "type": kind, "names": names})
