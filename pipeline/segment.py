@@ -10,7 +10,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from . import config, lexicon
 from .extract import ExtractedDocument, Line, body_size, join_words
@@ -313,21 +313,35 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
 
 
 def _is_title(d: Draft, t: dict) -> bool:
-    if not (d.first.bold or d.first.size > 0) or len(d.text.split()) > 60:
+    if not d.first.bold or len(d.text) > 400:
         return False
-    starts = t["letter_title"] + t["note_verbale_title"]
-    if lexicon.starts_with_any(d.text, starts) and d.first.bold:
+    if title_type(d.text) in LETTER_TYPES:
         return True
-    return _annex_kind(d.text, t) is not None and d.first.bold and len(d.text.split()) > 3
+    return _annex_kind(d.text, t) is not None and (len(d.text.split()) > 3 or lexicon.CJK.search(d.text))
+
+
+def title_type(text: str) -> str | None:
+    """"letter" or "note_verbale" when ``text`` is the title of one, in any language
+    (Chinese titles say so at their end: "…给秘书长的信")."""
+    t = lexicon.terms()
+    for kind, key in (("letter", "letter_title"), ("note_verbale", "note_verbale_title")):
+        if lexicon.starts_with_any(text, t[key]) or _ends_with_any(text, t["title_endings"][kind]):
+            return kind
+    return None
+
+
+def _ends_with_any(text: str, endings: Sequence[str]) -> bool:
+    return text.rstrip(" .。").endswith(tuple(endings))
 
 
 def _annex_kind(text: str, t: dict) -> str | None:
     """"annex" or "enclosure" when ``text`` opens an annex ("Annexe à la lettre…", "Annex I")."""
     first = lexicon.fold(text.split(" ", 1)[0].strip(".:"))
     head = lexicon.fold(text[:40])
-    if any(head.startswith(lexicon.fold(p)) for p in t["enclosure_title"]):
+    if any(head.startswith(lexicon.fold(p)) for p in t["enclosure_title"]) or _ends_with_any(
+            text, t["title_endings"]["enclosure"]):
         return "enclosure"
-    if first in {lexicon.fold(p) for p in t["annex_title"]}:
+    if first in {lexicon.fold(p) for p in t["annex_title"]} or _ends_with_any(text, t["title_endings"]["annex"]):
         return "annex"
     return None
 
@@ -350,10 +364,9 @@ def doc_type_of(symbol: str | None, heads: Sequence[str]) -> str:
     if symbol and "/RES/" in symbol:
         return "resolution"
     for text in heads:
-        if lexicon.starts_with_any(text, t["letter_title"]):
-            return "letter"
-        if lexicon.starts_with_any(text, t["note_verbale_title"]):
-            return "note_verbale"
+        kind = title_type(text)
+        if kind:
+            return kind
         if lexicon.starts_with_any(text, t["resolution_title"]):
             return "resolution"
     for text in heads:
@@ -376,13 +389,31 @@ def addressee_of(title: str) -> str | None:
 def author_of(title: str, country_code: Callable[[str], str | None],
               country_name: Callable[[str], str | None]) -> str | None:
     """The first State named in the title, in English."""
+    for candidate in _name_candidates(title):
+        code = country_code(candidate)
+        if code:
+            return country_name(code)
+    return None
+
+
+ARABIC_PROCLITIC = re.compile(r"^(?:لل|[وبلك]ال)")
+
+
+def _name_candidates(title: str) -> Iterator[str]:
+    """Runs of words (of characters, in CJK text) in reading order, longest first at each
+    start; Arabic words are also tried without a leading proclitic ("للاتحاد" -> "الاتحاد")."""
+    if lexicon.CJK.search(title) and " " not in title.strip():
+        for i in range(len(title)):
+            for n in range(min(12, len(title) - i), 1, -1):
+                yield title[i:i + n]
+        return
     tokens = re.findall(r"[^\s,;:]+", title.replace("’", "’ "))
     for i in range(len(tokens)):
         for n in range(min(7, len(tokens) - i), 0, -1):
-            code = country_code(" ".join(tokens[i:i + n]).strip("’'()"))
-            if code:
-                return country_name(code)
-    return None
+            words = [w.strip("’'()") for w in tokens[i:i + n]]
+            yield " ".join(words)
+            if ARABIC_PROCLITIC.match(words[0]):
+                yield " ".join([ARABIC_PROCLITIC.sub("ال", words[0])] + words[1:])
 
 
 CountryLookup = Callable[[str], "str | None"]

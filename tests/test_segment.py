@@ -119,3 +119,18 @@ def test_paragraph_breaks_from_gaps_indents_and_pages():
     # a bold heading line then body text
     heading = _line("Document de réflexion", 117.6, 100, x1=234, size=12.0, bold=True)
     assert starts_paragraph(heading, _line("La Fédération", 153.6, 125), LAYOUT, "body")
+
+
+@pytest.mark.parametrize("title", [
+    "2016年10月14日俄罗斯联邦常驻联合国代表给秘书长的信",
+    "رسالة مؤرخة 14 تشرين الأول/أكتوبر 2016 موجهة إلى الأمين العام من الممثل الدائم للاتحاد الروسي لدى الأمم المتحدة",
+    "Письмо Постоянного представителя Российской Федерации при Организации Объединенных Наций "
+    "от 14 октября 2016 года на имя Генерального секретаря",
+    "Carta de fecha 14 de octubre de 2016 dirigida al Secretario General por el Representante Permanente "
+    "de la Federación de Rusia ante las Naciones Unidas",
+])
+def test_letter_titles_in_every_language(title):
+    assert segment.title_type(title) == "letter"
+    assert segment.author_of(title, tag.country_code, tag.country_name) == "Russian Federation"
+    assert segment.addressee_of(title) == "Secretary-General"
+    assert segment.lexicon.parse_date(title) == dt.date(2016, 10, 14)
