@@ -23,6 +23,7 @@ FOOTER_BAND = 0.12             # bottom fraction of a page where running footers
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
+MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
 
 # --- segment -------------------------------------------------------------------------
 PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph

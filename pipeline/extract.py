@@ -378,36 +378,104 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 # --- the I/O shell --------------------------------------------------------------------
 
-def _without_doubled_chars(page):
-    """The page without chars drawn twice at (almost) one place, as faux-bold text is.
-    (pdfplumber's dedupe_chars does this too, but sorts every group: many times slower.)"""
-    seen, doubled = set(), set()
-    for char in page.chars:
-        key = (char["text"], round(char["x0"]), round(char["top"]))
-        if key in seen:
-            doubled.add(id(char))
-        seen.add(key)
-    if not doubled:
-        return page
-    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in doubled)
+@dataclass(frozen=True, slots=True)
+class Char:
+    """One glyph of a page: text, box and font (top-left origin, as pdfplumber)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
 
 
-def _page_words(page) -> list[Word]:
-    page = _without_doubled_chars(page)
-    raw = page.extract_words(x_tolerance=config.DEFAULT_X_TOLERANCE, y_tolerance=config.DEFAULT_Y_TOLERANCE,
-                             keep_blank_chars=False, use_text_flow=False, extra_attrs=["size", "fontname"])
-    return [Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w["size"]), w["fontname"])
-            for w in raw if w["text"].strip()]
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
 
 
-def _page_rules(number: int, page) -> list[Rule]:
+def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_X_TOLERANCE,
+                     y_tolerance: float = config.DEFAULT_Y_TOLERANCE) -> list[Word]:
+    """Group a page's chars into words, as pdfplumber's ``extract_words`` does with
+    ``extra_attrs=["size", "fontname"]``: rows of chars whose tops are within
+    ``y_tolerance``, split at spaces, gaps wider than ``x_tolerance`` and font changes.
+    Chars drawn twice at one place (faux bold) count once."""
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for char in chars:
+        key = (char.text, round(char.x0), round(char.top))
+        if char.size < config.MIN_GLYPH_SIZE:
+            continue  # invisible helper text; it would chain unrelated lines together
+        if key not in seen:
+            seen.add(key)
+            unique.append(char)
+    rows: list[list[Char]] = []
+    row_top = None
+    for char in sorted(unique, key=lambda c: c.top):
+        if row_top is None or char.top - row_top > y_tolerance:
+            rows.append([])
+        row_top = char.top
+        rows[-1].append(char)
+    words: list[Word] = []
+    for row in rows:
+        current: list[Char] = []
+        for char in sorted(row, key=lambda c: c.x0):
+            if current and (char.x0 - current[-1].x1 > x_tolerance or char.size != current[-1].size
+                            or char.fontname != current[-1].fontname):
+                words.append(_word(current))
+                current = []
+            if char.text.isspace():
+                if current and char.size >= current[-1].size / 2:
+                    words.append(_word(current))
+                    current = []
+                continue
+            current.append(char)
+        if current:
+            words.append(_word(current))
+    return words
+
+
+def _word(chars: list[Char]) -> Word:
+    text = "".join(c.text for c in chars).translate(LIGATURES)
+    return Word(text, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
+                max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
+
+
+def page_contents(page) -> tuple[list[Char], list[tuple[float, float, float, float]]]:
+    """A pdfplumber page's chars and line/rectangle boxes, read straight from its
+    layout: pdfplumber's per-object dicts (colours, patterns, …) are most of its cost
+    and nothing here uses them."""
+    from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
+
+    height = float(page.height)
+    mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
+    chars, boxes, rotated = [], [], []
+    stack = list(reversed(page.layout._objs))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, LTChar):
+            text = obj.get_text()
+            if not text:
+                continue
+            char = Char(text, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top,
+                        height - obj.y0 + mb_top, round(float(obj.size), 2), _font_name(obj.fontname))
+            (chars if obj.upright else rotated).append(char)
+        elif isinstance(obj, (LTLine, LTRect)):
+            boxes.append((obj.x0 + mb_x0, height - obj.y1 + mb_top, obj.x1 + mb_x0, height - obj.y0 + mb_top))
+        elif isinstance(obj, LTContainer):
+            stack.extend(reversed(obj._objs))
+    # rotated glyphs are margin labels, unless the whole page is set that way
+    return (chars if len(chars) >= len(rotated) else chars + rotated), boxes
+
+
+def _font_name(name) -> str:
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def page_rules(number: int, boxes, page_width: float) -> list[Rule]:
     """Short horizontal rules: drawn lines, or rectangles thin enough to be lines."""
-    rules = []
-    for obj in list(page.lines) + list(page.rects):
-        width, height = obj["x1"] - obj["x0"], abs(obj["bottom"] - obj["top"])
-        if height <= 1.5 and 20 <= width <= page.width / 2.5:
-            rules.append(Rule(number, obj["x0"], obj["x1"], obj["top"]))
-    return rules
+    return [Rule(number, x0, x1, top) for x0, top, x1, bottom in boxes
+            if abs(bottom - top) <= 1.5 and 20 <= x1 - x0 <= page_width / 2.5]
 
 
 def open_pdf(path: Path):
@@ -445,8 +513,9 @@ def extract_pdf(path: Path) -> ExtractedDocument:
         pages_words, sizes, rules = [], [], []
         for number, page in enumerate(pdf.pages, start=1):
             sizes.append((float(page.width), float(page.height)))
-            pages_words.append(_page_words(page))
-            rules += _page_rules(number, page)
+            chars, boxes = page_contents(page)
+            pages_words.append(words_from_chars(chars))
+            rules += page_rules(number, boxes, float(page.width))
             page.flush_cache()
     except PipelineError:  # a timeout, or a PdfError already
         raise

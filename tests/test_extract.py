@@ -135,3 +135,29 @@ def test_truncated_pdf_is_refused_or_yields_no_text(tmp_path):
         assert "truncated.pdf" in str(exc)
     else:
         assert not doc.has_text_layer
+
+
+def _chars(text, x0, top, size=10.0, width=5.0, font="Times-Roman"):
+    return [extract.Char(c, x0 + i * width, x0 + (i + 1) * width, top, top + size, size, font)
+            for i, c in enumerate(text)]
+
+
+def test_words_from_chars_split_at_spaces_gaps_and_font_changes():
+    chars = (_chars("United Nations", 100, 50) + _chars("A/1", 200, 50, font="Times-Bold")
+             + _chars("S", 300, 50) + _chars("/2016", 305.1, 50, size=8.0))
+    words = extract.words_from_chars(chars)
+    assert [w.text for w in words] == ["United", "Nations", "A/1", "S", "/2016"]
+
+
+def test_words_from_chars_count_faux_bold_once_and_ignore_invisible_glyphs():
+    doubled = _chars("UNITED", 100, 50) + _chars("UNITED", 100.3, 50.2)
+    # tiny glyphs between two lines would chain them into one row
+    invisible = [extract.Char(" ", 110, 111, top, top + 0.96, 0.96, "Times-Roman") for top in (52.5, 55.0)]
+    line_below = _chars("session", 100, 57.5)
+    words = extract.words_from_chars(doubled + invisible + line_below)
+    assert [w.text for w in words] == ["UNITED", "session"]
+
+
+def test_ligatures_are_expanded():
+    (word,) = extract.words_from_chars(_chars("ﬁnancial", 100, 50))
+    assert word.text == "financial"
