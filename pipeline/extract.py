@@ -26,6 +26,7 @@ BARCODE = re.compile(r"^\*\d{6,}\*$")
 PAGE_MARKER = re.compile(r"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 DATE_STAMP = re.compile(r"^\d{6}$")
 CONTINUATION = re.compile(r"^/(?:\.\.\.|…)$")
+JOINT_SYMBOL_SEPARATOR = re.compile(r"\s*[-–]\s*(?=[A-Z]{1,8}/)")
 FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
 
 
@@ -291,7 +292,9 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
 # --- masthead -----------------------------------------------------------------------
 
 def _symbols_in(text: str) -> list[str]:
-    return [re.sub(r"\s*\*+$", "", m.group(0)).strip() for m in SYMBOL.finditer(text)]
+    """Symbols in ``text``, a joint one split ("A/47/60-S/23329"), asterisks dropped."""
+    found = [re.sub(r"\s*\*+$", "", m.group(0)).strip() for m in SYMBOL.finditer(text)]
+    return [part for symbol in found for part in JOINT_SYMBOL_SEPARATOR.split(symbol)]
 
 
 def _masthead_symbol_words(words: Sequence[Word]) -> list[str]:

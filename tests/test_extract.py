@@ -161,3 +161,13 @@ def test_words_from_chars_count_faux_bold_once_and_ignore_invisible_glyphs():
 def test_ligatures_are_expanded():
     (word,) = extract.words_from_chars(_chars("ﬁnancial", 100, 50))
     assert word.text == "financial"
+
+
+@pytest.mark.parametrize("text, symbols", [
+    ("A/47/60-S/23329", ["A/47/60", "S/23329"]),
+    ("S/2016/871*", ["S/2016/871"]),
+    ("A/HRC/WG.6/7/ITA/1", ["A/HRC/WG.6/7/ITA/1"]),
+    ("A/C.5/48/SR.59", ["A/C.5/48/SR.59"]),
+])
+def test_symbols_joint_split_and_asterisks_dropped(text, symbols):
+    assert extract._symbols_in(text) == symbols
