@@ -75,15 +75,23 @@ class RunSummary:
 
 # --- the version that results depend on ------------------------------------------------
 
+RESULT_MODULES = ("config", "extract", "lexicon", "records", "schemas", "segment", "tag", "write")
+
+
 @lru_cache(maxsize=1)
 def results_version() -> str:
-    """The pipeline's version and a digest of its data files: results made under another
-    version are stale."""
-    digest = hashlib.sha256()
-    for path in sorted(config.DATA_DIR.glob("*.json")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return f"{config.PIPELINE_VERSION}+data.{digest.hexdigest()[:12]}"
+    """The pipeline's version with digests of the code that makes the rows and of its
+    data files: results made under another version are stale."""
+    def digest(paths) -> str:
+        h = hashlib.sha256()
+        for path in paths:
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()[:8]
+
+    code = digest(config.PACKAGE_DIR / f"{name}.py" for name in RESULT_MODULES)
+    data = digest(sorted(config.DATA_DIR.glob("*.json")))
+    return f"{config.PIPELINE_VERSION}+code.{code}.data.{data}"
 
 
 # --- one document ---------------------------------------------------------------------

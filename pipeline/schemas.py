@@ -34,7 +34,7 @@ DOCUMENTS = pa.schema([
     column("page_count", pa.int32(), "Number of pages of the PDF.", "4"),
     column("n_paragraphs", pa.int32(), "Number of rows in paragraphs for this document.", "25"),
     column("status", pa.string(), "ok, no_text_layer or failed.", "ok"),
-    column("pipeline_version", pa.string(), "Version of the pipeline and its data that made the rows.", "0.1.0+data.1a2b3c"),
+    column("pipeline_version", pa.string(), "Version of the pipeline and its data that made the rows.", "0.1.0+code.1a2b3c4d.data.5e6f7a8b"),
     column("processed_at", pa.timestamp("us", tz="UTC"), "When the document was processed (UTC).", "2026-11-27 06:00:00+00:00"),
 ])
 
