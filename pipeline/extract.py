@@ -26,6 +26,7 @@ BARCODE = re.compile(r"^\*\d{6,}\*$")
 PAGE_MARKER = re.compile(r"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 DATE_STAMP = re.compile(r"^\d{6}$")
 CONTINUATION = re.compile(r"^/(?:\.\.\.|…)$")
+SPACED_SLASH = re.compile(r"(?<=[A-Za-z0-9]) ?/ ?(?=[A-Za-z0-9])")  # "S/ 2016 / 871": a spacing artefact
 JOINT_SYMBOL_SEPARATOR = re.compile(r"\s*[-–]\s*(?=[A-Z]{1,8}/)")
 FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
 
@@ -67,10 +68,15 @@ class Line:
     bold: bool
     italic: bool
     column_gaps: int = 0  # gaps wider than config.TABLE_COLUMN_GAP: a table row's sign
+    rtl: bool = False     # right-to-left script: words run from right to left
 
     def segments(self, min_gap: float) -> list[str]:
-        """The line's text split where words stand more than ``min_gap`` apart."""
-        return [join_words([w.text for w in part]) for part in self._split(min_gap)]
+        """The line's text split where words stand more than ``min_gap`` apart, in
+        reading order."""
+        parts = self._split(min_gap)
+        if self.rtl:
+            parts = [bidi_order(part) for part in reversed(parts)]
+        return [join_words([w.text for w in part]) for part in parts]
 
     def _split(self, min_gap: float) -> list[list[Word]]:
         words = sorted(self.words, key=lambda w: w.x0)
@@ -128,24 +134,54 @@ class ExtractedDocument:
 # --- words to lines -------------------------------------------------------------------
 
 def join_words(words: Sequence[str]) -> str:
-    """Words joined with spaces, except between two CJK characters."""
+    """Words joined with spaces, except next to a CJK character (Chinese text has none)."""
     out = ""
     for word in words:
-        if out and not (lexicon.CJK.match(out[-1]) and lexicon.CJK.match(word[0])):
+        if out and not (lexicon.CJK.match(out[-1]) or lexicon.CJK.match(word[0])):
             out += " "
         out += word
     return out
 
 
-def logical_order(text: str) -> str:
-    """A word of right-to-left script as a reader reads it: pdfplumber gives Arabic in
-    visual order; digits and Latin runs inside it keep their own order. Presentation
-    forms and tatweel are folded away."""
-    text = lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
-    if not RTL_CHAR.search(text):
-        return text
-    flipped = text[::-1]
-    return RTL_RUN_KEEP_LTR.sub(lambda m: m.group(0)[::-1], flipped)
+def logical_order(glyphs: Sequence[str]) -> str:
+    """A word's glyph texts, given left to right as they stand on the page, in the order
+    a reader reads them. Right-to-left script is reversed glyph by glyph, so that a
+    ligature's letters ("لأ") keep their order; runs of digits and Latin inside it keep
+    theirs. Presentation forms, tatweel and directional marks are folded away."""
+    if any(RTL_CHAR.search(g) for g in glyphs):
+        runs: list[list[str]] = []
+        for glyph in reversed(glyphs):
+            ltr = bool(RTL_RUN_KEEP_LTR.fullmatch(glyph))
+            if runs and ltr and runs[-1][0] == "ltr":
+                runs[-1][1].insert(0, glyph)
+            else:
+                runs.append(["ltr" if ltr else "rtl", [glyph]])
+        text = "".join("".join(run) for _, run in runs)
+        return lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(glyphs).translate(LIGATURES)
+
+
+def bidi_order(words: Sequence[Word]) -> list[Word]:
+    """Words of a right-to-left line (given left to right) in reading order: reversed,
+    except that runs of left-to-right words (a symbol, a number) keep their order.
+    Punctuation between two left-to-right words joins their run; elsewhere it flows
+    with the line, its marks reversed too ("." ")" left of an Arabic word read ")."). """
+    kinds = ["R" if RTL_CHAR.search(w.text) else "L" if re.search(r"[^\W_]", w.text) else "N" for w in words]
+    for i, kind in enumerate(kinds):
+        if kind == "N":
+            before = next((k for k in reversed(kinds[:i]) if k != "N"), "R")
+            after = next((k for k in kinds[i + 1:] if k != "N"), "R")
+            kinds[i] = "L" if before == after == "L" else "n"
+    out: list[Word] = []
+    run: list[Word] = []
+    for word, kind in zip(reversed(words), reversed(kinds)):
+        if kind == "L":
+            run.append(word)
+            continue
+        out += reversed(run)
+        run = []
+        out.append(replace(word, text=word.text[::-1]) if kind == "n" else word)
+    return out + list(reversed(run))
 
 
 def _is_rtl(words: Sequence[Word]) -> bool:
@@ -158,17 +194,16 @@ def _make_line(page: int, words: list[Word]) -> Line:
     body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
     words = sorted(words, key=lambda w: w.x0)
     rtl = _is_rtl(words)
-    ordered = list(reversed(words)) if rtl else words
-    texts = [logical_order(w.text) if rtl else w.text for w in ordered]
+    ordered = bidi_order(words) if rtl else words
     gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > config.TABLE_COLUMN_GAP)
     chars = sum(len(w.text) for w in body)
     return Line(
-        page=page, words=tuple(ordered), text=join_words(texts),
+        page=page, words=tuple(ordered), text=join_words([w.text for w in ordered]),
         x0=min(w.x0 for w in words), x1=max(w.x1 for w in words),
         top=min(w.top for w in body), bottom=max(w.bottom for w in body), size=size,
         bold=sum(len(w.text) for w in body if w.bold) > chars / 2,
         italic=sum(len(w.text) for w in body if w.italic) > chars / 2,
-        column_gaps=gaps,
+        column_gaps=gaps, rtl=rtl,
     )
 
 
@@ -319,7 +354,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
                 for text in line.segments(config.MASTHEAD_COLUMN_GAP)]
     for i, text in segments:
         line = lines[i]
-        text = text.strip()
+        text = SPACED_SLASH.sub("/", text.strip())
         folded = lexicon.fold(text)
         if SYMBOL_LINE.match(text):
             symbols += _symbols_in(text)
@@ -439,7 +474,7 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
 
 
 def _word(chars: list[Char]) -> Word:
-    text = "".join(c.text for c in chars).translate(LIGATURES)
+    text = logical_order([c.text for c in sorted(chars, key=lambda c: (c.x0, c.x1))])
     return Word(text, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
                 max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
 

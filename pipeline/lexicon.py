@@ -40,7 +40,7 @@ def _month_numbers() -> dict[str, int]:
 def _date_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     names = sorted(_month_numbers(), key=len, reverse=True)
     month = "(?P<month>" + "|".join(re.escape(n) for n in names) + ")"
-    levant = r"(?:[^\d\s/]+(?:\s[^\d\s/]+)?/)?"  # Arabic "تشرين الأول/أكتوبر": keep the second name
+    levant = r"(?:[^\d\s/]+(?:\s[^\d\s/]+)?\s?/\s?)?"  # Arabic "تشرين الأول/أكتوبر": keep the second name
     day_first = re.compile(
         rf"(?<!\d)(?P<day>\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s+(?:de\s+)?{levant}{month}\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})(?!\d)")
     month_first = re.compile(rf"\b{month}\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})(?!\d)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
 from . import config, lexicon
@@ -27,7 +27,9 @@ SENTENCE_END = re.compile(r"[.!?:;»”\"')\]。：；！？]$")
 OLD_FOOTNOTE_REF = re.compile(r"(?<=[\w,.;)”»]) \d{1,2}/(?=[\s,.;:)]|$)")
 SPACE_BEFORE_APOSTROPHE = re.compile(r"(?<=\w) +(?=[’']\w)")
 SPACE_BEFORE_HYPHEN = re.compile(r"(?<=\w) +-(?=\w)")
-SPACE_BEFORE_COMMA = re.compile(r"(?<=\w) +(?=[,.](?:\s|$))")
+SPACE_BEFORE_COMMA = re.compile(r"(?<=[\w)\]]) +(?=[,.](?:\s|$))")
+SPACE_INSIDE_BRACKETS = re.compile(r"(?<=[(\[]) +| +(?=[)\]])")
+SPACED_ARABIC_SLASH = re.compile(r"(?<=[\u0600-\u06ff]) / (?=[\u0600-\u06ff])")
 
 LETTER_TYPES = {"letter", "note_verbale"}
 
@@ -245,7 +247,9 @@ def repair(text: str) -> str:
     """Close the spacing artefacts of UN PDFs and drop old-style footnote references."""
     text = SPACE_BEFORE_APOSTROPHE.sub("", text)
     text = SPACE_BEFORE_HYPHEN.sub("-", text)
+    text = SPACE_INSIDE_BRACKETS.sub("", text)
     text = SPACE_BEFORE_COMMA.sub("", text)
+    text = SPACED_ARABIC_SLASH.sub("/", text)
     text = OLD_FOOTNOTE_REF.sub("", text)
     return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
 
@@ -438,6 +442,14 @@ def letter_info(drafts: Sequence[Draft], symbol: str | None,
 
 # --- the stage ------------------------------------------------------------------------
 
+def mirrored_if_rtl(lines: Sequence[Line], page_sizes: Sequence[tuple[float, float]]) -> list[Line]:
+    """Right-to-left lines seen in a mirror, so that the layout rules (indent on the
+    reading side, short last line) hold for Arabic as for Latin script."""
+    return [replace(l, x0=page_sizes[l.page - 1][0] - l.x1, x1=page_sizes[l.page - 1][0] - l.x0) if l.rtl else l
+            for l in lines]
+
+
+
 def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
             country_name: CountryLookup | None = None) -> tuple[list[Paragraph], LetterInfo]:
     """Paragraphs in reading order, and the letter's anatomy. ``country_code`` (a State's
@@ -445,8 +457,9 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
     find the letter's author; without them it stays unknown."""
     if not doc.lines:
         return [], LetterInfo()
-    layout = Layout.of(doc.lines)
-    blocks = [p for block in zone_blocks(doc.lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
+    lines = mirrored_if_rtl(doc.lines, doc.page_sizes)
+    layout = Layout.of(lines)
+    blocks = [p for block in zone_blocks(lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
     all_text = "\n".join(l.text for l in doc.lines)
     keeps = hyphen_keeper(all_text, lexicon.terms()["hyphen_prefixes"])
     drafts = []

@@ -84,16 +84,26 @@ def test_text_lines_are_not_furniture(text):
 
 
 def test_arabic_words_come_out_in_logical_order():
-    # pdfplumber gives Arabic in visual order (reversed); digits keep their own order
-    assert logical_order("مالسلا") == "السلام"
-    assert logical_order("2016 ماع") == "عام 2016"
-    # presentation forms and tatweel are folded to plain letters
-    assert logical_order("\ufee1\ufe8e\ufee0\ufeb4\ufedf\ufe8d") == "السلام"
-    assert logical_order("ســلام"[::-1]) == "سلام"
+    # glyphs as they stand on the page, left to right (Arabic is drawn right to left)
+    assert logical_order(list("مالسلا")) == "السلام"
+    # a lam-alef ligature is one glyph of two letters: they keep their order
+    assert logical_order(["م", "م", "لأ", "ا"]) == "الأمم"
+    # digits and Latin inside keep their own order; presentation forms and tatweel fold
+    assert logical_order(list("2016/10ي")) == "ي2016/10"
+    assert logical_order(list("\ufee1\ufe8e\ufee0\ufeb4\ufedf\ufe8d")) == "السلام"
+    assert logical_order(list("مالـــس")) == "سلام"
+
+
+def test_arabic_lines_read_right_to_left():
+    words = [extract.words_from_chars(_chars(text, x0, 100))[0] for text, x0 in
+             (("2016", 100), ("ماع", 130), ("يف", 160))]
+    (line,) = lines_from_words(1, words)
+    assert line.rtl and line.text == "في عام 2016"
 
 
 def test_chinese_words_join_without_spaces():
-    assert join_words(["安全", "理事会", "S/2016/871"]) == "安全理事会 S/2016/871"
+    assert join_words(["2016", "年", "10", "月", "安全", "理事会"]) == "2016年10月安全理事会"
+    assert join_words(["United", "Nations"]) == "United Nations"
 
 
 def _word(text, x0, top, size=10.0, font="Times-Roman"):
