@@ -8,7 +8,7 @@ PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench report clean
+.PHONY: help install run test bench report notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,10 @@ bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, reru
 
 report: $(STAMP)  ## Rewrite PROCESSED/report.html from the tables
 	$(PY) -m pipeline report $(PROCESSED)
+
+notebook: $(STAMP)  ## Open notebooks/01-explore-letters.ipynb in JupyterLab (run `make run` first)
+	$(PY) -m pip install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks/01-explore-letters.ipynb
 
 clean:  ## Remove the processed tables (raw/ is never touched)
 	rm -rf $(PROCESSED)
