@@ -117,7 +117,10 @@ def build_document(source: SourceFile):
             "pipeline_version": results_version(), "processed_at": write.utc_now(),
         }
         if not doc.has_text_layer:
-            return write.document_tables({**base, "status": "no_text_layer"}, [], None), doc.page_count, "no_text_layer"
+            problem = error_row(source, "extract", "NoTextLayerError",
+                                f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text")
+            tables = write.document_tables({**base, "status": "no_text_layer"}, [], None, [problem])
+            return tables, doc.page_count, "no_text_layer"
         stage = "segment"
         paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
         stage = "tag"
@@ -182,14 +185,16 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float) -> Outco
     return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows)
 
 
+def error_row(source: SourceFile, stage: str, error: str, message: str) -> dict:
+    return {"source_file": source.name, "sha256": source.sha256, "stage": stage, "error": error,
+            "message": message, "at": write.utc_now()}
+
+
 def failed_tables(source: SourceFile, stage: str, error: str, message: str):
-    now = write.utc_now()
     document = {"doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
                 "sha256": source.sha256, "status": "failed", "pipeline_version": results_version(),
-                "processed_at": now}
-    errors = [{"source_file": source.name, "sha256": source.sha256, "stage": stage, "error": error,
-               "message": message, "at": now}]
-    return write.document_tables(document, [], None, errors)
+                "processed_at": write.utc_now()}
+    return write.document_tables(document, [], None, [error_row(source, stage, error, message)])
 
 
 def _meta(source: SourceFile, status: str) -> dict:

@@ -111,15 +111,17 @@ def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[
         page_lines = [l for l in lines if l.page == page]
         cut = _footnote_start(page_lines, [r for r in rules if r.page == page], layout)
         rows = [_is_table_row(l) for l in page_lines]
+        page_zones = []
         for i, line in enumerate(page_lines):
             if i >= cut:
-                zones.append("footnote")
+                page_zones.append("footnote")
             elif rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout)):
-                zones.append("table")
-            elif _between_rows(page_lines, rows, i, layout) and i < cut:
-                zones.append("table")
+                page_zones.append("table")
+            elif _between_rows(page_lines, rows, i, layout):
+                page_zones.append("table")
             else:
-                zones.append("body")
+                page_zones.append("body")
+        zones += _with_table_margins(page_lines, page_zones, layout)
     blocks: list[Block] = []
     for line, zone in zip(lines, zones):
         if SEPARATOR.match(line.text.replace(" ", "")):
@@ -128,6 +130,21 @@ def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[
             blocks.append(Block(zone))
         blocks[-1].lines.append(line)
     return blocks
+
+
+def _with_table_margins(lines: Sequence[Line], zones: list[str], layout: Layout) -> list[str]:
+    """Small print hugging a table is part of it: column headings above join the table,
+    notes below ("a Representing …") are footnotes."""
+    small = [l.size < layout.body_size * config.FOOTNOTE_SIZE_RATIO for l in lines]
+    close = [i > 0 and lines[i].top - lines[i - 1].top < layout.pitch * 2.5 for i in range(len(lines))]
+    for i in range(len(lines) - 2, -1, -1):
+        if zones[i] == "body" and zones[i + 1] == "table" and small[i] and close[i + 1]:
+            zones[i] = "table"
+    for i in range(1, len(lines)):
+        if zones[i] == "body" and zones[i - 1] in ("table", "footnote") and small[i] and close[i] and (
+                zones[i - 1] == "footnote" or FOOTNOTE_MARK.match(lines[i].text)):
+            zones[i] = "footnote"
+    return zones
 
 
 def _near_row(lines: Sequence[Line], rows: Sequence[bool], i: int, step: int, layout: Layout) -> bool:

@@ -98,6 +98,7 @@ def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
     assert "empty.pdf" in errors.loc["empty.pdf", "message"]
     assert set(errors.loc["empty.pdf", ["stage", "error"]]) == {"extract", "PdfError"}
     assert "encrypted" in errors.loc["encrypted.pdf", "message"]
+    assert "empty.pdf" not in set(t["paragraphs"].doc_id)
     docs = t["documents"].set_index("source_file")
     assert docs.loc["long annex.pdf", "page_count"] == 500
     # not a UN document: no masthead, but its paragraphs are there
@@ -129,6 +130,18 @@ def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
     a, b = tables(out), tables(clean)
     for name in a:
         pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
+
+
+def test_a_scan_is_recorded_with_its_page_count(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(ROOT / "raw" / "A_47_60-S_23329_en_scanned.pdf", raw / "scan.pdf")
+    summary = run(raw, tmp_path / "out", workers=1, report=False)
+    assert (summary.processed, summary.no_text_layer, summary.failed) == (1, 1, 0)
+    t = tables(tmp_path / "out")
+    doc = t["documents"].iloc[0]
+    assert (doc.status, doc.page_count, doc.n_paragraphs) == ("no_text_layer", 11, 0)
+    assert t["errors"].iloc[0].error == "NoTextLayerError" and "scan.pdf" in t["errors"].iloc[0].message
 
 
 def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_path):
