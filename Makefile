@@ -37,7 +37,7 @@ report: $(STAMP)  ## Rewrite PROCESSED/report.html from the tables
 
 notebook: $(STAMP)  ## Open notebooks/01-explore-letters.ipynb in JupyterLab (run `make run` first)
 	$(PY) -m pip install --quiet -e '.[notebook]'
-	$(VENV)/bin/jupyter lab notebooks/01-explore-letters.ipynb
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01-explore-letters.ipynb
 
 clean:  ## Remove the processed tables (raw/ is never touched)
 	rm -rf $(PROCESSED)
