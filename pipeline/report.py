@@ -26,7 +26,7 @@ from .load import load_or_empty
 REPORT_NAME = "report.html"
 TOP_N = 15
 MAX_MONTHS = 36          # more months than this in the data: documents are counted by year
-LABEL_CHARS = 30         # longer bar labels are cut (the full label is the bar's tooltip)
+LABEL_CHARS = 26  # chars of a chart label; more would overflow the 230 px label column
 
 # Only the columns the report shows are read.
 REPORT_COLUMNS = {

@@ -277,6 +277,9 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         names = {doc_id: [f.name for f in files] for doc_id, files in by_doc.items()}
         published = _published_names(out_dir)
         if todo or summary.removed or published != names or _tables_missing(out_dir):
+            # no record of what is published while publishing: a run killed half-way
+            # leaves none, so the next run publishes again
+            (out_dir / write.PARTS_DIR / NAMES_FILE).unlink(missing_ok=True)
             write.publish(out_dir, [write.list_parts(out_dir)[d] for d in sorted(by_doc)], names)
             _write_names(out_dir, names)
             _write_reference_tables(out_dir)
