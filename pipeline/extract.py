@@ -148,7 +148,8 @@ def logical_order(glyphs: Sequence[str]) -> str:
     a reader reads them. Right-to-left script is reversed glyph by glyph, so that a
     ligature's letters ("لأ") keep their order; runs of digits and Latin inside it keep
     theirs. Presentation forms, tatweel and directional marks are folded away."""
-    if any(RTL_CHAR.search(g) for g in glyphs):
+    text = "".join(glyphs)
+    if RTL_CHAR.search(text):
         runs: list[list[str]] = []
         for glyph in reversed(glyphs):
             ltr = bool(RTL_RUN_KEEP_LTR.fullmatch(glyph))
@@ -158,7 +159,7 @@ def logical_order(glyphs: Sequence[str]) -> str:
                 runs.append(["ltr" if ltr else "rtl", [glyph]])
         text = "".join("".join(run) for _, run in runs)
         return lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
-    return "".join(glyphs).translate(LIGATURES)
+    return text.translate(LIGATURES)
 
 
 def bidi_order(words: Sequence[Word]) -> list[Word]:
@@ -457,7 +458,7 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
     words: list[Word] = []
     for row in rows:
         current: list[Char] = []
-        for char in sorted(row, key=lambda c: c.x0):
+        for char in sorted(row, key=lambda c: (c.x0, c.x1)):
             if current and (char.x0 - current[-1].x1 > x_tolerance or char.size != current[-1].size
                             or char.fontname != current[-1].fontname):
                 words.append(_word(current))
@@ -474,7 +475,7 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
 
 
 def _word(chars: list[Char]) -> Word:
-    text = logical_order([c.text for c in sorted(chars, key=lambda c: (c.x0, c.x1))])
+    text = logical_order([c.text for c in chars])  # chars come sorted left to right
     return Word(text, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
                 max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
 
