@@ -2,12 +2,19 @@
 
 Stages: :mod:`pipeline.extract` (PDF to lines and masthead), :mod:`pipeline.segment`
 (lines to paragraphs), :mod:`pipeline.tag` (organizations, States, UNBIS topics) and
-:mod:`pipeline.write` (Parquet tables). :func:`load` reads the tables back into pandas.
+:mod:`pipeline.write` (Parquet tables). :func:`load` (:mod:`pipeline.loading`) reads the tables back into pandas.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .load import load  # noqa: E402  (binds the function over the submodule's name)
-
 __all__ = ["__version__", "load"]
+
+
+def __getattr__(name: str):
+    """``from pipeline import load`` without importing pandas until it is used."""
+    if name == "load":
+        from .loading import load
+
+        return load
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import load_or_empty
+from .loading import load_or_empty
 
 REPORT_NAME = "report.html"
 TOP_N = 15

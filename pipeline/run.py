@@ -10,9 +10,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
-import os
-import shutil
 import multiprocessing
 import signal
 import sys
@@ -24,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import config, schemas, write
+from . import config, store
 from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
 
 LOCK_FILE = ".lock"
@@ -106,7 +103,7 @@ def file_sha256(path: Path) -> str:
 
 def build_document(source: SourceFile):
     """Extract, segment and tag one PDF. Returns its tables, or raises."""
-    from . import extract, segment, tag
+    from . import extract, segment, tag, write
 
     stage = "extract"
     try:
@@ -171,6 +168,8 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 def process_document(source: SourceFile, out_dir: Path, timeout: float) -> Outcome:
     """Process one PDF and store its part; failures become a part with status failed."""
+    from . import write
+
     try:
         with time_limit(timeout):
             tables, pages, status = build_document(source)
@@ -186,11 +185,15 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float) -> Outco
 
 
 def error_row(source: SourceFile, stage: str, error: str, message: str) -> dict:
+    from .write import utc_now
+
     return {"source_file": source.name, "sha256": source.sha256, "stage": stage, "error": error,
-            "message": message, "at": write.utc_now()}
+            "message": message, "at": utc_now()}
 
 
 def failed_tables(source: SourceFile, stage: str, error: str, message: str):
+    from . import write
+
     document = {"doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
                 "sha256": source.sha256, "status": "failed", "pipeline_version": results_version(),
                 "processed_at": write.utc_now()}
@@ -254,15 +257,15 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
     started = time.monotonic()
     summary = RunSummary()
     with run_lock(out_dir, wait):
-        write.clean_stale_parts(out_dir)
+        store.clean_stale_parts(out_dir)
         by_doc = scan(raw_dir)
-        parts = write.list_parts(out_dir)
+        parts = store.list_parts(out_dir)
         version = results_version()
         todo = [files[0] for doc_id, files in sorted(by_doc.items())
                 if force or _is_stale(parts.get(doc_id), version)]
         summary.skipped = len(by_doc) - len(todo)
         for doc_id in set(parts) - set(by_doc):
-            shutil.rmtree(parts[doc_id], ignore_errors=True)
+            store.remove_part(parts[doc_id])
             summary.removed += 1
         for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
             summary.outcomes.append(outcome)
@@ -274,23 +277,15 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
                 summary.no_text_layer += outcome.status == "no_text_layer"
             if progress:
                 progress(outcome, i, len(todo))
-        names = {doc_id: [f.name for f in files] for doc_id, files in by_doc.items()}
-        published = _published_names(out_dir)
-        if todo or summary.removed or published != names or _tables_missing(out_dir):
-            # no record of what is published while publishing: a run killed half-way
-            # leaves none, so the next run publishes again
-            (out_dir / write.PARTS_DIR / NAMES_FILE).unlink(missing_ok=True)
-            write.publish(out_dir, [write.list_parts(out_dir)[d] for d in sorted(by_doc)], names)
-            _write_names(out_dir, names)
-            _write_reference_tables(out_dir)
-            if report:
-                _write_report(out_dir)
+        sources = {doc_id: [f.name for f in files] for doc_id, files in by_doc.items()}
+        if todo or summary.removed or store.published_sources(out_dir) != sources or store.tables_missing(out_dir):
+            _publish(out_dir, sources, report)
     summary.seconds = time.monotonic() - started
     return summary
 
 
 def _is_stale(part: Path | None, version: str) -> bool:
-    return part is None or (write.read_part_meta(part) or {}).get("version") != version
+    return part is None or (store.read_part_meta(part) or {}).get("version") != version
 
 
 def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float) -> Iterator[Outcome]:
@@ -309,33 +304,27 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
             except Exception as exc:  # the worker died (out of memory, a crash in C code)
                 message = f"{source.name}: worker failed ({type(exc).__name__}: {exc})"
                 tables = failed_tables(source, "run", type(exc).__name__, message)
+                from . import write
+
                 write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
                 yield Outcome(source.doc_id, source.name, "failed", 0, 0, message)
 
 
-NAMES_FILE = "sources.json"
+def _publish(out_dir: Path, sources: dict[str, list[str]], report: bool) -> None:
+    """Republish the tables from the parts, then the reference tables and the report."""
+    from . import write
 
-
-def _published_names(out_dir: Path) -> dict | None:
-    try:
-        return json.loads((out_dir / write.PARTS_DIR / NAMES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_names(out_dir: Path, names: dict) -> None:
-    path = out_dir / write.PARTS_DIR / NAMES_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(names, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _tables_missing(out_dir: Path) -> bool:
-    return any(not (out_dir / f"{name}.parquet").exists() for name in schemas.TABLES)
+    store.forget_published(out_dir)
+    parts = store.list_parts(out_dir)
+    write.publish(out_dir, [parts[doc_id] for doc_id in sorted(sources)], sources)
+    store.record_published(out_dir, sources)
+    _write_reference_tables(out_dir)
+    if report:
+        _write_report(out_dir)
 
 
 def _write_reference_tables(out_dir: Path) -> None:
-    from . import tag
+    from . import tag, write
     write.write_reference_tables(out_dir, {"organizations": tag.organizations_table(),
                                            "unbis_topics": tag.unbis_topics_table()})
 

@@ -19,10 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schemas
+from .store import PART_META, PARTS_DIR
 from .records import Paragraph, Tags
 
-PARTS_DIR = ".parts"
-PART_META = "meta.json"
 
 
 def utc_now() -> dt.datetime:
@@ -86,31 +85,6 @@ def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: di
     os.replace(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
     return final
-
-
-def read_part_meta(part: Path) -> dict | None:
-    try:
-        return json.loads((part / PART_META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def list_parts(out_dir: Path) -> dict[str, Path]:
-    """Complete parts by doc_id (half-written temporary folders are ignored)."""
-    parts = out_dir / PARTS_DIR
-    if not parts.is_dir():
-        return {}
-    return {p.name: p for p in sorted(parts.iterdir()) if p.is_dir() and not p.name.startswith(".")
-            and (p / PART_META).exists()}
-
-
-def clean_stale_parts(out_dir: Path) -> None:
-    """Remove temporary folders left by a killed run."""
-    parts = out_dir / PARTS_DIR
-    if parts.is_dir():
-        for p in parts.iterdir():
-            if p.name.startswith("."):
-                shutil.rmtree(p, ignore_errors=True)
 
 
 def publish(out_dir: Path, parts: Iterable[Path], source_files: dict[str, list[str]]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""pipeline.load: dtypes, projection, missing tables; the same files in DuckDB and Polars."""
+"""pipeline.loading: dtypes, projection, missing tables; the same files in DuckDB and Polars."""
 from __future__ import annotations
 
 import importlib
@@ -13,11 +13,11 @@ import pytest
 
 import pipeline
 from pipeline.errors import PipelineError, TableNotFound, UsageError
-from pipeline.load import STRING_DTYPE, Tables, empty_frame, load_table
+from pipeline.loading import STRING_DTYPE, Tables, empty_frame, load_table
 from pipeline.schemas import CATEGORICAL_COLUMNS, TABLES
 from tests.analyst_fixtures import analyst_tables, write_synthetic_sample  # noqa: F401
 
-load_module = importlib.import_module("pipeline.load")  # the module, not pipeline.load()
+load_module = importlib.import_module("pipeline.loading")
 
 SCO_TERRORISM_2016_PANDAS = """
 docs = t.documents[(t.documents.date.dt.year == 2016) & (t.documents.doc_type == "letter")]
@@ -199,8 +199,8 @@ def test_readme_query_finds_the_sco_terrorism_paragraph(synthetic: Path):
     assert [row[:2] for row in run_duckdb_query(synthetic)] == expected
 
 
-def test_from_pipeline_import_load_stays_callable_once_the_module_is_imported(analyst_tables: Path):
-    importlib.import_module("pipeline.load")
+def test_from_pipeline_import_load_gives_the_function(analyst_tables: Path):
+    importlib.import_module("pipeline.loading")
     from pipeline import load
 
     assert isinstance(load(analyst_tables, tables=["documents"]), Tables)

@@ -206,3 +206,9 @@ def test_every_command_has_help():
     for command in ("run", "extract", "segment", "tag", "report", "schema"):
         result = cli_run(command, "--help")
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_the_store_knows_every_table_the_schemas_declare():
+    from pipeline import schemas, store
+
+    assert set(store.TABLE_NAMES) == set(schemas.TABLES)

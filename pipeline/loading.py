@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-import sys
-import types
 
 import pandas as pd
 import pyarrow as pa
@@ -196,18 +194,3 @@ def load(
             check_table_name(name)
     check_selection(names, columns)
     return Tables({name: load_table(processed, name, columns_for(name, columns)) for name in names})
-
-
-class CallableModule(types.ModuleType):
-    """This module, callable as :func:`load`.
-
-    Importing ``pipeline.load`` rebinds the name ``pipeline.load`` (the function defined in
-    ``pipeline/__init__.py``) to this module; being callable, it keeps
-    ``from pipeline import load; load("processed")`` working either way.
-    """
-
-    def __call__(self, *args, **kwargs) -> Tables:
-        return load(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = CallableModule
