@@ -147,6 +147,14 @@ class StageError(PipelineError):
         super().__init__(f"{type(cause).__name__}: {cause}")
 
 
+class _Expired(BaseException):
+    """Raised by the alarm: a BaseException, so that no library's ``except Exception``
+    swallows it on its way out."""
+
+
+TIMER_REPEAT = 0.25  # s: the alarm fires again until the document gives up
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeout in this (main) thread after ``seconds``."""
@@ -154,14 +162,21 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    armed = [True]
+
     def expire(signum, frame):
-        raise DocumentTimeout(f"took longer than {seconds:g}s (PIPELINE_DOC_TIMEOUT)")
+        if armed[0]:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, TIMER_REPEAT)
     try:
         yield
+    except _Expired:
+        armed[0] = False
+        raise DocumentTimeout(f"took longer than {seconds:g}s (--timeout, PIPELINE_DOC_TIMEOUT)") from None
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
