@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import config, store
-from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
+from .errors import DocumentTimeout, LockedError, PdfError, PipelineError, UsageError
 
 LOCK_FILE = ".lock"
 HASH_CHUNK = 1 << 20

@@ -15,7 +15,7 @@ import pipeline
 from pipeline.errors import PipelineError, TableNotFound, UsageError
 from pipeline.loading import STRING_DTYPE, Tables, empty_frame, load_table
 from pipeline.schemas import CATEGORICAL_COLUMNS, TABLES
-from tests.analyst_fixtures import analyst_tables, write_synthetic_sample  # noqa: F401
+from tests.analyst_fixtures import write_synthetic_sample
 
 load_module = importlib.import_module("pipeline.loading")
 

@@ -9,7 +9,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.analyst_fixtures import analyst_tables  # noqa: F401
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01-explore-letters.ipynb"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -13,7 +13,6 @@ import pytest
 from pipeline.report import (
     Span, bar_chart_svg, failures, highlight, read_report_tables, write_report,
 )
-from tests.analyst_fixtures import analyst_tables  # noqa: F401
 
 TESTS_DIR = Path(__file__).resolve().parent
 ARTIFACTS = TESTS_DIR / "artifacts"
