@@ -314,7 +314,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
     seen_title = False
     for i, d in enumerate(drafts):
         words = len(d.text.split())
-        styled = d.first.bold or (d.first.italic and words <= 12)
+        styled = _set_apart(d, layout, words)
         big = d.first.size > layout.body_size + 0.9
         if d.block.zone in ("table", "footnote"):
             d.kind = d.block.zone
@@ -322,10 +322,11 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
             d.kind = "signature"
         elif BRACKETED.match(d.text):
             d.kind = "note"
-        elif _is_title(d, t) or (styled and big and not seen_title and d.first.page == first_body_page):
+        elif _is_title(d, t, styled) or (styled and big and not seen_title and d.first.page == first_body_page):
             d.kind = "title"
             seen_title = True
-        elif (styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text):
+        elif ((styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text)) or (
+                words <= 3 and _annex_kind(d.text, t)):  # "Annex", "Annex I", "Enclosure"
             d.kind = "heading"
         elif d.number and (d.number[0] in "(•▪◦‣●■-–—" or d.number[0].islower() or d.number.endswith(")")):
             d.kind = "list_item"
@@ -333,8 +334,23 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
             d.kind = "body"
 
 
-def _is_title(d: Draft, t: dict) -> bool:
-    if not d.first.bold or len(d.text) > 400:
+def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
+    """Set apart as titles and headings are: bold, short italic, capitals (typewritten
+    documents), or a short line centred on the page."""
+    if d.first.bold or (d.first.italic and words <= 12):
+        return True
+    letters = [c for c in d.text if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) > len(letters) * 0.8:
+        return True
+    lines = d.block.lines
+    centred = all(l.x0 > layout.left + config.INDENT_MIN and l.x1 < layout.right - config.INDENT_MIN
+                  and abs((l.x0 + l.x1) / 2 - (layout.left + layout.right) / 2) < layout.body_size * 2
+                  for l in lines)
+    return centred and words <= 12
+
+
+def _is_title(d: Draft, t: dict, set_apart: bool) -> bool:
+    if not set_apart or len(d.text) > 400:
         return False
     if title_type(d.text) in LETTER_TYPES:
         return True

@@ -134,3 +134,40 @@ def test_letter_titles_in_every_language(title):
     assert segment.author_of(title, tag.country_code, tag.country_name) == "Russian Federation"
     assert segment.addressee_of(title) == "Secretary-General"
     assert segment.lexicon.parse_date(title) == dt.date(2016, 10, 14)
+
+
+TYPEWRITTEN_LETTER = [[
+    "UNITED NATIONS                                        S",
+    "Security Council                          Distr.",
+    "                                          GENERAL",
+    "                                          S/23329",
+    "                                          30 December 1991",
+    "                                          ORIGINAL: ENGLISH",
+    "", "",
+    "     LETTER DATED 27 DECEMBER 1991 FROM THE PERMANENT REPRESENTATIVE",
+    "      OF BELARUS TO THE UNITED NATIONS ADDRESSED TO THE SECRETARY-GENERAL",
+    "",
+    "          I have the honour to transmit herewith the text of the agreement",
+    "on the establishment of the Commonwealth of Independent States signed at",
+    "Minsk on 8 December 1991.",
+    "",
+    "                                        (Signed) Gennadi BURAVKIN",
+], [
+    "                               Annex",
+    "",
+    "          The Commonwealth shall cooperate with the United Nations.",
+]]
+
+
+def test_a_typewritten_letter_without_bold_type(tmp_path):
+    from tests.pdfgen import write_pdf
+
+    doc = extract.extract_pdf(write_pdf(tmp_path / "old.pdf", TYPEWRITTEN_LETTER))
+    assert (doc.masthead.symbol, doc.masthead.organ, doc.masthead.date) == (
+        "S/23329", "Security Council", dt.date(1991, 12, 30))
+    paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+    assert [(p.kind, p.section) for p in paragraphs] == [
+        ("title", "letter"), ("body", "letter"), ("signature", "letter"), ("heading", "annex"), ("body", "annex")]
+    assert (info.doc_type, info.letter_date, info.author, info.addressee) == (
+        "letter", dt.date(1991, 12, 27), "Belarus", "Secretary-General")
+    assert paragraphs[1].text.endswith("signed at Minsk on 8 December 1991.")
