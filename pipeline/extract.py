@@ -6,6 +6,7 @@ The pure core works on :class:`Word` records (``lines_from_words``, ``read_masth
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 import unicodedata
@@ -113,7 +114,7 @@ class Masthead:
     symbols: list[str] = field(default_factory=list)
     organ: str | None = None
     distribution: str | None = None
-    date: object | None = None  # datetime.date
+    date: dt.date | None = None
     language: str | None = None
     original_language: str | None = None
     job_number: str | None = None

@@ -6,6 +6,7 @@ Everything here is pure: :func:`segment` takes an :class:`ExtractedDocument`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 from collections import Counter
@@ -39,7 +40,7 @@ class LetterInfo:
     """The anatomy of a letter read from its paragraphs; unknown values are None."""
 
     title: str | None = None
-    letter_date: object | None = None  # datetime.date
+    letter_date: dt.date | None = None
     author: str | None = None
     addressee: str | None = None
     doc_type: str = "other"
