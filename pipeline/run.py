@@ -311,7 +311,9 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
                              initializer=_worker_init) as pool:
-        futures = {pool.submit(process_document, source, out_dir, timeout): source for source in todo}
+        # the biggest files first, so that no worker is left with a long one at the end
+        biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
+        futures = {pool.submit(process_document, source, out_dir, timeout): source for source in biggest_first}
         for future in as_completed(futures):
             source = futures[future]
             try:
