@@ -370,7 +370,9 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
             pending_distribution = False
             last = i
         elif any(folded.startswith(lexicon.fold(m)) for m in t["original_markers"]):
-            head.original_language = lexicon.language_from_name(re.split(r"[:：]", text, 1)[-1])
+            named = re.split(r"[:：]", text, 1)[-1]
+            head.original_language = next(
+                (code for part in re.split(r"[/,;]| and | et | y ", named) if (code := lexicon.language_from_name(part))), None)
             last = i
         elif head.date is None and (hit := lexicon.find_date(text)) and hit[1] == 0 and hit[2] >= len(text) - 1:
             head.date = hit[0]

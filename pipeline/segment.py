@@ -414,14 +414,24 @@ def doc_type_of(symbol: str | None, heads: Sequence[str]) -> str:
 
 
 def addressee_of(title: str) -> str | None:
+    """To whom the letter is addressed, in English: the first addressee named after
+    "addressed to", and a second one joined to it ("… and the President of the Security
+    Council", in identical letters)."""
     t = lexicon.terms()
     folded = lexicon.fold(title)
     marker = next((lexicon.fold(m) for m in t["addressee_markers"] if lexicon.fold(m) in folded), None)
     target = folded.split(marker, 1)[1] if marker else folded
-    for name, phrases in t["addressees"].items():
-        if any(lexicon.fold(p) in target for p in phrases):
-            return name
-    return None
+    found = sorted((target.find(lexicon.fold(p)), len(lexicon.fold(p)), name)
+                   for name, phrases in t["addressees"].items() for p in phrases if lexicon.fold(p) in target)
+    if not found:
+        return None
+    start, length, first = found[0]
+    names = [first]
+    for other_start, _, other in found[1:]:
+        between = target[start + length:other_start]
+        if other not in names and re.fullmatch(r"\W*(?:and|et|y|и|و|和)\W+(?:(?:the|le|la|l'|a|al|el)\W*)*", between):
+            names.append(other)
+    return " and ".join(names)
 
 
 def author_of(title: str, country_code: Callable[[str], str | None],

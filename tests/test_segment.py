@@ -51,7 +51,7 @@ def test_letter_anatomy(french_letter, letter_gold):
     ("Letter dated 27 December 1991 from the Permanent Representative of Belarus to the United Nations "
      "addressed to the Secretary-General", "Belarus", "Secretary-General"),
     ("Carta de fecha 3 de marzo de 2020 dirigida a la Presidencia del Consejo de Seguridad por el Representante "
-     "Permanente de México ante las Naciones Unidas", "Mexico", None),
+     "Permanente de México ante las Naciones Unidas", "Mexico", "President of the Security Council"),
     ("Letter dated 5 May 2015 from the Secretary-General addressed to the President of the Security Council",
      None, "President of the Security Council"),
 ])
@@ -171,3 +171,26 @@ def test_a_typewritten_letter_without_bold_type(tmp_path):
     assert (info.doc_type, info.letter_date, info.author, info.addressee) == (
         "letter", dt.date(1991, 12, 27), "Belarus", "Secretary-General")
     assert paragraphs[1].text.endswith("signed at Minsk on 8 December 1991.")
+
+
+@pytest.mark.parametrize("title, addressee", [
+    ("Identical letters dated 3 May 2017 from the Permanent Representative of Ukraine to the United Nations "
+     "addressed to the Secretary-General and the President of the Security Council",
+     "Secretary-General and President of the Security Council"),
+    ("Lettres identiques datées du 3 mai 2017, adressées au Secrétaire général et à la Présidente du Conseil "
+     "de sécurité par le Représentant permanent de l’Ukraine", "Secretary-General and President of the Security Council"),
+    ("Cartas idénticas de fecha 3 de mayo de 2017 dirigidas al Secretario General y a la Presidencia del Consejo "
+     "de Seguridad por el Representante Permanente de Ucrania", "Secretary-General and President of the Security Council"),
+    ("Lettre datée du 5 mai 2015, adressée au Président du Conseil de sécurité par le Secrétaire général",
+     "President of the Security Council"),
+])
+def test_identical_letters_name_both_addressees_and_no_author_as_addressee(title, addressee):
+    assert segment.addressee_of(title) == addressee
+
+
+def test_original_language_when_two_are_named():
+    from pipeline.extract import read_masthead
+    line = extract.lines_from_words(1, [Word(t, x, x + 30, 100, 110, 10.0) for t, x in
+                                        (("Original:", 400), ("English/French", 432))])
+    head, _ = read_masthead(line, [], 792, [])
+    assert head.original_language == "en"
