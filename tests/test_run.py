@@ -212,3 +212,12 @@ def test_the_store_knows_every_table_the_schemas_declare():
     from pipeline import schemas, store
 
     assert set(store.TABLE_NAMES) == set(schemas.TABLES)
+
+
+def test_cli_unwritable_output_folder_is_one_clear_line(small_raw, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder")
+    result = cli_run("run", "--raw", str(small_raw), "--out", str(blocker / "out"), "--quiet")
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and "a file" in line
