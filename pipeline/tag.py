@@ -249,29 +249,28 @@ def _name_key(name: str) -> str:
 NAME_ARTICLES = {"the", "la", "le", "les", "l", "el", "los", "las", "d", "de"}
 
 
+def _name_table(records: Iterable[dict], key: str) -> dict[str, str]:
+    """Folded name key -> record id, every language; "=ACRONYM" (case-sensitive) and
+    "=ID" -> record id."""
+    table: dict[str, str] = {}
+    for record in records:
+        for lang in LANGS:
+            for name in record["names"].get(lang, []):
+                table.setdefault(_name_key(name), record[key])
+            for acronym in record.get("acronyms", {}).get(lang, []):
+                table.setdefault("=" + acronym, record[key])
+        table.setdefault("=" + record[key], record[key])
+    return table
+
+
 @functools.lru_cache(maxsize=1)
 def _country_lookup() -> dict[str, str]:
-    """Folded name key -> ISO3, every language; "=CODE" -> ISO3 for the codes themselves."""
-    table: dict[str, str] = {}
-    for c in countries():
-        for lang in LANGS:
-            for n in c["names"].get(lang, []):
-                table.setdefault(_name_key(n), c["code"])
-        table.setdefault("=" + c["code"], c["code"])
-    return table
+    return _name_table(countries(), "code")
 
 
 @functools.lru_cache(maxsize=1)
 def _org_lookup() -> dict[str, str]:
-    """Folded name key -> org_id; "=ACRONYM" (case-sensitive) -> org_id."""
-    table: dict[str, str] = {}
-    for o in organizations():
-        for lang in LANGS:
-            for n in o["names"].get(lang, []):
-                table.setdefault(_name_key(n), o["org_id"])
-            for a in o.get("acronyms", {}).get(lang, []):
-                table.setdefault("=" + a, o["org_id"])
-    return table
+    return _name_table(organizations(), "org_id")
 
 
 def _lookup(table: dict[str, str], name: str) -> str | None:
