@@ -221,3 +221,38 @@ def test_cli_unwritable_output_folder_is_one_clear_line(small_raw, tmp_path):
     assert result.returncode == 1
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and "a file" in line
+
+
+def test_wait_waits_for_the_other_run(small_raw, tmp_path):
+    import threading
+
+    out = tmp_path / "out"
+    held = threading.Event()
+
+    def other_run():
+        with run_lock(out, wait=False):
+            held.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    held.wait()
+    started = time.monotonic()
+    summary = run(small_raw, out, workers=1, wait=True, report=False)
+    thread.join()
+    assert time.monotonic() - started >= 0.9 and summary.processed == 3
+
+
+def test_log_lines_when_not_on_a_terminal():
+    import io
+
+    from pipeline.run import Outcome
+
+    stream = io.StringIO()
+    progress = cli.Progress(stream=stream)
+    progress(Outcome("d", "a.pdf", "ok", 4, 25), 1, 2)
+    progress(Outcome("e", "b.pdf", "failed", 0, 0, "b.pdf: empty file (0 bytes)"), 2, 2)
+    assert stream.getvalue().splitlines() == [
+        "[1/2] ok            a.pdf: 4 pages, 25 paragraphs",
+        "[2/2] failed        b.pdf: 0 pages, 0 paragraphs (b.pdf: empty file (0 bytes))",
+    ]
