@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -595,6 +594,3 @@ def body_size(lines: Sequence[Line]) -> float:
         sizes[line.size] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
-
-def median(values: Sequence[float], default: float = 0.0) -> float:
-    return statistics.median(values) if values else default

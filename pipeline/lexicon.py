@@ -108,9 +108,3 @@ def starts_with_any(text: str, phrases: list[str]) -> bool:
     """Whether folded ``text`` starts with one of the folded ``phrases``."""
     head = fold(text.lstrip(" ([«\"“"))
     return any(head.startswith(fold(p)) for p in phrases)
-
-
-def contains_any(text: str, phrases: list[str]) -> str | None:
-    """The first of ``phrases`` found in ``text`` (folded), or None."""
-    folded = fold(text)
-    return next((p for p in phrases if fold(p) in folded), None)

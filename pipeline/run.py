@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import config, store
-from .errors import DocumentTimeout, LockedError, PdfError, PipelineError, UsageError
+from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
 
 LOCK_FILE = ".lock"
 HASH_CHUNK = 1 << 20
@@ -114,7 +114,7 @@ def build_document(source: SourceFile):
             "pipeline_version": results_version(), "processed_at": write.utc_now(),
         }
         if not doc.has_text_layer:
-            problem = error_row(source, "extract", "NoTextLayerError",
+            problem = error_row(source, "extract", NoTextLayerError.__name__,
                                 f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text")
             tables = write.document_tables({**base, "status": "no_text_layer"}, [], None, [problem])
             return tables, doc.page_count, "no_text_layer"

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
+from itertools import groupby
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
@@ -108,17 +109,19 @@ def _footnote_start(page_lines: Sequence[Line], rules: Sequence, layout: Layout)
 def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[Block]:
     """Split the document's lines into runs of body, table and footnote lines."""
     zones: list[str] = []
-    for page in sorted({l.page for l in lines}):
-        page_lines = [l for l in lines if l.page == page]
-        cut = _footnote_start(page_lines, [r for r in rules if r.page == page], layout)
+    rules_by_page: dict[int, list] = {}
+    for rule in rules:
+        rules_by_page.setdefault(rule.page, []).append(rule)
+    for page, grouped in groupby(lines, key=lambda l: l.page):  # lines come in page order
+        page_lines = list(grouped)
+        cut = _footnote_start(page_lines, rules_by_page.get(page, []), layout)
         rows = [_is_table_row(l) for l in page_lines]
         page_zones = []
-        for i, line in enumerate(page_lines):
+        for i in range(len(page_lines)):
             if i >= cut:
                 page_zones.append("footnote")
-            elif rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout)):
-                page_zones.append("table")
-            elif _between_rows(page_lines, rows, i, layout):
+            elif (rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout))
+                  or _between_rows(page_lines, rows, i, layout)):
                 page_zones.append("table")
             else:
                 page_zones.append("body")
@@ -313,7 +316,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
     """Set each draft's kind: title, heading, body, list_item, signature, note, footnote, table."""
     t = lexicon.terms()
     seen_title = False
-    for i, d in enumerate(drafts):
+    for d in drafts:
         words = len(d.text.split())
         styled = _set_apart(d, layout, words)
         big = d.first.size > layout.body_size + 0.9
