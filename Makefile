@@ -39,5 +39,5 @@ notebook: $(STAMP)  ## Open notebooks/01-explore-letters.ipynb in JupyterLab (ru
 	$(PY) -m pip install --quiet -e '.[notebook]'
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) notebooks/01-explore-letters.ipynb
 
-clean:  ## Remove the processed tables (raw/ is never touched)
-	rm -rf $(PROCESSED)
+clean:  ## Remove the processed tables and the tag cache (raw/ is never touched)
+	rm -rf $(PROCESSED) .cache

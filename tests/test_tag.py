@@ -194,7 +194,71 @@ def test_heading_markers_are_trimmed_from_model_spans():
     assert [(e.text, e.label) for e in tag.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
 
 
+def model_span(text: str, start: int, end: int, label: str, language: str = "fr"):
+    """A doc of the language's tokenizer with one model span over tokens [start, end)."""
+    doc = tag.build_nlp(language).make_doc(text)
+    doc._.unsc_entities, doc._.unsc_ranges = [], set()
+    doc.ents = [Span(doc, start, end, label)]
+    return doc
+
+
+def test_without_a_tagger_names_are_told_by_their_capitals():
+    lexicon = tag.lexicon_of("fr")
+    kept = tag.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
+    assert [e.text for e in kept] == ["Cour constitutionnelle"]   # a capital no rule asks for
+    opening = model_span("Cour constitutionnelle a statué.", 0, 2, "ORG")
+    assert tag.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
+
+
+def test_a_title_is_not_a_person_and_a_verb_is_not_part_of_a_name():
+    lexicon = tag.lexicon_of("fr")
+    title = model_span("Le texte du Président de la République est paru.", 3, 7, "PER")
+    assert tag.entities_of(0, title, lexicon) == []
+    person = model_span("Le texte de Serguei Ivanov est paru.", 3, 5, "PER")
+    assert [e.text for e in tag.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
+    run_on = model_span("Ensuite, la Chambre des députés procède au vote.", 3, 7, "ORG")
+    assert [e.text for e in tag.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
+
+
+def test_the_dictionary_comes_from_the_lemmatizer_tables():
+    en, fr = tag.lexicon_of("en"), tag.lexicon_of("fr")
+    assert en.nominal_lemma("children") == "child"
+    assert fr.nominal_lemma("internationaux") == "international"
+    assert fr.parts_of_speech("procède") == {"verb"}
+    assert fr.is_common("Ministère") and not fr.is_common("Zorglub")
+    assert not tag.lexicon_of("es").is_common("ministerio")   # a blank pipeline has no dictionary
+
+
+def test_the_stage_runs_the_ner_alone():
+    assert tag.build_nlp("fr").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+    assert tag.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+
+
+# --- compiled resources and their cache ---------------------------------------------------------
+def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_path, monkeypatch):
+    nlp = tag.build_nlp("es")
+    fresh = tag.cached_resources(nlp, "es", tmp_path)
+    [written] = tmp_path.glob("tag-es-*.pickle")
+    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
+    written.write_bytes(b"not a pickle")
+    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
+    assert written.read_bytes() != b"not a pickle"
+    monkeypatch.setattr(tag, "data_version", lambda: "other data")
+    tag.cached_resources(nlp, "es", tmp_path)
+    assert [p.name for p in tmp_path.glob("tag-es-*.pickle")] != [written.name]  # stale: replaced
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    nlp = tag.build_nlp("es")
+    assert tag.cached_resources(nlp, "es", blocked / "cache") == tag.compile_resources(nlp, "es")
+
+
 # --- topics ------------------------------------------------------------------------------------
+def test_topics_match_irregular_plurals_through_the_dictionary():
+    tags = tag.tag_document(paras("He spoke of children soldiers."), "en")
+    assert "1000946" in topic_ids(tags)  # CHILD SOLDIERS
 def test_topics_match_folded_and_inflected_forms(fr_tags):
     tags = fr_tags("LA SECURITE INTERNATIONALE", "le trafic de drogue et les armes légères", "la criminalite organisee")
     assert {"1003337", "1001786", "1005937", "1004663"} <= topic_ids(tags)
