@@ -7,6 +7,7 @@ The pure core works on :class:`Word` records (``lines_from_words``, ``read_masth
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -483,30 +484,80 @@ def _word(chars: list[Char]) -> Word:
 
 
 def page_contents(page) -> tuple[list[Char], list[tuple[float, float, float, float]]]:
-    """A pdfplumber page's chars and line/rectangle boxes, read straight from its
-    layout: pdfplumber's per-object dicts (colours, patterns, …) are most of its cost
-    and nothing here uses them."""
-    from pdfminer.layout import LTChar, LTContainer, LTLine, LTRect
+    """A pdfplumber page's chars and line/rectangle boxes. The page's content stream is
+    run through pdfminer with pdfplumber's document and resource manager, as
+    ``page.layout`` does, but each glyph becomes a ``Char`` at once: pdfminer's layout
+    objects and pdfplumber's per-char dicts (colours, marked content, …) are most of the
+    cost of reading a page, and nothing here uses them."""
+    from pdfminer.layout import LTContainer, LTLine, LTRect
+    from pdfminer.pdfinterp import PDFPageInterpreter
 
+    device = _glyph_device()(page.pdf.rsrcmgr, pageno=page.page_number)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     height = float(page.height)
     mb_x0, mb_top = float(page.mediabox[0]), float(page.mediabox[1])
-    chars, boxes, rotated = [], [], []
-    stack = list(reversed(page.layout._objs))
+
+    def flipped(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """pdfminer's bottom-left box to pdfplumber's top-left one (x0, top, x1, bottom)."""
+        return x0 + mb_x0, height - y1 + mb_top, x1 + mb_x0, height - y0 + mb_top
+
+    chars, rotated = [], []
+    for text, x0, y0, x1, y1, size, fontname, upright in device.glyphs:
+        left, top, right, bottom = flipped(x0, y0, x1, y1)
+        (chars if upright else rotated).append(Char(text, left, right, top, bottom, round(size, 2), fontname))
+    boxes = []
+    stack = list(reversed(device.get_result()._objs))
     while stack:
         obj = stack.pop()
-        if isinstance(obj, LTChar):
-            text = obj.get_text()
-            if not text:
-                continue
-            char = Char(text, obj.x0 + mb_x0, obj.x1 + mb_x0, height - obj.y1 + mb_top,
-                        height - obj.y0 + mb_top, round(float(obj.size), 2), _font_name(obj.fontname))
-            (chars if obj.upright else rotated).append(char)
-        elif isinstance(obj, (LTLine, LTRect)):
-            boxes.append((obj.x0 + mb_x0, height - obj.y1 + mb_top, obj.x1 + mb_x0, height - obj.y0 + mb_top))
+        if isinstance(obj, (LTLine, LTRect)):
+            boxes.append(flipped(obj.x0, obj.y0, obj.x1, obj.y1))
         elif isinstance(obj, LTContainer):
             stack.extend(reversed(obj._objs))
     # rotated glyphs are margin labels, unless the whole page is set that way
     return (chars if len(chars) >= len(rotated) else chars + rotated), boxes
+
+
+@functools.lru_cache(maxsize=1)
+def _glyph_device() -> type:
+    """A pdfminer page aggregator that keeps glyphs as tuples (text, x0, y0, x1, y1, size,
+    fontname, upright) with the geometry of pdfminer's ``LTChar``, and skips images."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdffont import PDFUnicodeNotDefined
+
+    class GlyphDevice(PDFPageAggregator):
+        def begin_page(self, page, ctm) -> None:
+            super().begin_page(page, ctm)
+            self.glyphs: list[tuple] = []
+
+        def render_image(self, name, stream) -> None:
+            pass
+
+        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+            try:
+                text = font.to_unichr(cid)
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            adv = font.char_width(cid) * fontsize * scaling
+            if font.is_vertical():
+                vx, vy = font.char_disp(cid)
+                vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+                vy = (1000 - vy) * fontsize * 0.001
+                (lx, ly), (ux, uy) = (-vx, vy + rise + adv), (-vx + fontsize, vy + rise)
+            else:
+                descent = font.get_descent() * fontsize
+                (lx, ly), (ux, uy) = (0, descent + rise), (adv, descent + rise + fontsize)
+            a, b, c, d, e, f = matrix
+            x0, y0 = a * lx + c * ly + e, b * lx + d * ly + f
+            x1, y1 = a * ux + c * uy + e, b * ux + d * uy + f
+            x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
+            y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+            if text:
+                size = x1 - x0 if font.is_vertical() else y1 - y0
+                self.glyphs.append((text, x0, y0, x1, y1, size, _font_name(font.fontname),
+                                    0 < a * d * scaling and b * c <= 0))
+            return adv
+
+    return GlyphDevice
 
 
 def _font_name(name) -> str:
