@@ -309,6 +309,13 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
             yield process_document(source, out_dir, timeout)
         return
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    if context.get_start_method() == "fork":
+        # Imported and read once, before the fork: every worker starts with them, and
+        # publishing the tables at the end of the run doesn't pay for them again.
+        import pandas  # noqa: F401  (pyarrow imports it to build its first array from Python objects)
+
+        from . import extract, segment, tag, write  # noqa: F401
+        tag.read_data()
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
                              initializer=_worker_init) as pool:
         # the biggest files first, so that no worker is left with a long one at the end

@@ -248,6 +248,20 @@ def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_pa
     assert [p.name for p in tmp_path.glob("tag-es-*.pickle")] != [written.name]  # stale: replaced
 
 
+def test_memoized_charsets_compile_to_the_same_regex_code():
+    import re
+    from spacy.lang.char_classes import ALPHA
+
+    pattern = "|".join(f"(?:^[{ALPHA}]+-{word}[{ALPHA}]*$)" for word in ("anti", "contre", "sous", "vice"))
+    parsed = lambda: re._parser.parse(pattern, re.IGNORECASE | re.UNICODE)
+    plain = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
+    with tag.charsets_optimized_once():
+        memoized = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
+        again = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
+    assert plain == memoized == again
+    assert re._compiler._optimize_charset.__module__ == "re._compiler"  # restored
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
