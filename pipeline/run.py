@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import multiprocessing
 import signal
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -101,32 +102,40 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def build_document(source: SourceFile):
-    """Extract, segment and tag one PDF. Returns its tables, or raises."""
-    from . import extract, segment, tag, write
-
-    stage = "extract"
+@contextlib.contextmanager
+def in_stage(stage: str) -> Iterator[None]:
+    """Name the stage of an error raised inside; an unexpected one (a bug, a malformed
+    PDF) becomes a StageError, recorded while the run goes on."""
     try:
-        doc = extract.extract_pdf(source.path)
-        base = {
-            "doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
-            "sha256": source.sha256, "page_count": doc.page_count,
-            "pipeline_version": results_version(), "processed_at": write.utc_now(),
-        }
-        if not doc.has_text_layer:
-            problem = error_row(source, "extract", NoTextLayerError.__name__,
-                                f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text")
-            tables = write.document_tables({**base, "status": "no_text_layer"}, [], None, [problem])
-            return tables, doc.page_count, "no_text_layer"
-        stage = "segment"
-        paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
-        stage = "tag"
-        tags = tag.tag_document(paragraphs, doc.masthead.language)
+        yield
     except PipelineError as exc:
         exc.stage = getattr(exc, "stage", stage)
         raise
-    except Exception as exc:  # a bug or a malformed PDF: recorded, the run goes on
+    except Exception as exc:
         raise StageError(stage, exc) from exc
+
+
+def build_document(source: SourceFile, extracted=None):
+    """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
+    tables, or raises."""
+    from . import extract, segment, tag, write
+
+    with in_stage("extract"):
+        doc = extracted if extracted is not None else extract.extract_pdf(source.path)
+    base = {
+        "doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
+        "sha256": source.sha256, "page_count": doc.page_count,
+        "pipeline_version": results_version(), "processed_at": write.utc_now(),
+    }
+    if not doc.has_text_layer:
+        problem = error_row(source, "extract", NoTextLayerError.__name__,
+                            f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text")
+        tables = write.document_tables({**base, "status": "no_text_layer"}, [], None, [problem])
+        return tables, doc.page_count, "no_text_layer"
+    with in_stage("segment"):
+        paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+    with in_stage("tag"):
+        tags = tag.tag_document(paragraphs, doc.masthead.language)
     head = doc.masthead
     document = {
         **base, "symbol": head.symbol, "symbols": head.symbols or None, "organ": head.organ,
@@ -181,22 +190,52 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def process_document(source: SourceFile, out_dir: Path, timeout: float) -> Outcome:
-    """Process one PDF and store its part; failures become a part with status failed."""
+@dataclass(frozen=True)
+class HeadStart:
+    """A document extracted ahead of the rest of its processing, and the time it took."""
+
+    document: object   # extract.ExtractedDocument
+    seconds: float
+
+
+DOCUMENT_FAILURES = (PipelineError, MemoryError, RecursionError)
+
+
+def process_document(source: SourceFile, out_dir: Path, timeout: float, head_start: HeadStart | None = None) -> Outcome:
+    """Process one PDF (from its extraction, if done ahead) and store its part; failures
+    become a part with status failed."""
     from . import write
 
     try:
-        with time_limit(timeout):
-            tables, pages, status = build_document(source)
-    except (PipelineError, MemoryError, RecursionError) as exc:
-        stage = getattr(exc, "stage", "run")
-        error = type(exc.cause).__name__ if isinstance(exc, StageError) else type(exc).__name__
-        message = f"{source.name}: {exc.problem if isinstance(exc, PdfError) else exc}"
-        tables = failed_tables(source, stage, error, message)
-        write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
-        return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+        with time_limit(timeout - head_start.seconds if head_start else timeout):
+            tables, pages, status = build_document(source, head_start.document if head_start else None)
+    except DOCUMENT_FAILURES as exc:
+        return store_failure(source, out_dir, exc)
     write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
     return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows)
+
+
+def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStart | Outcome:
+    """Extract one PDF only: its head start, or the Outcome of its failure, stored."""
+    from . import extract
+
+    started = time.monotonic()
+    try:
+        with time_limit(timeout), in_stage("extract"):
+            return HeadStart(extract.extract_pdf(source.path), time.monotonic() - started)
+    except DOCUMENT_FAILURES as exc:
+        return store_failure(source, out_dir, exc)
+
+
+def store_failure(source: SourceFile, out_dir: Path, exc: BaseException) -> Outcome:
+    """Store a failed document's part (its errors row) and say so."""
+    from . import write
+
+    stage = getattr(exc, "stage", "run")
+    error = type(exc.cause).__name__ if isinstance(exc, StageError) else type(exc).__name__
+    message = f"{source.name}: {exc.problem if isinstance(exc, PdfError) else exc}"
+    write.write_part(out_dir, source.doc_id, failed_tables(source, stage, error, message), _meta(source, "failed"))
+    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
 
 
 def error_row(source: SourceFile, stage: str, error: str, message: str) -> dict:
@@ -308,30 +347,94 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
         for source in todo:
             yield process_document(source, out_dir, timeout)
         return
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    if context.get_start_method() == "fork":
-        # Imported and read once, before the fork: every worker starts with them, and
-        # publishing the tables at the end of the run doesn't pay for them again.
-        import pandas  # noqa: F401  (pyarrow imports it to build its first array from Python objects)
+    # the biggest files first, so that no worker is left with a long one at the end
+    biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
+    if sys.platform == "win32":
+        yield from _in_pool(multiprocessing.get_context("spawn"), biggest_first, [], out_dir, workers, timeout)
+        return
+    # A head start: a process forked at once extracts documents, in order (no spaCy is
+    # needed for that), while this one loads what tagging needs; the workers forked
+    # after that start with it all, and finish what was extracted ahead.
+    context = multiprocessing.get_context("fork")
+    claimed = context.Value("i", 0)
+    receiver, sender = context.Pipe(duplex=False)
+    extractor = context.Process(target=_extract_in_order, args=(biggest_first, claimed, sender, out_dir, timeout),
+                                daemon=True)
+    extractor.start()
+    sender.close()
+    _load_for_workers()
+    with claimed.get_lock():
+        taken, claimed.value = claimed.value, -1
+    try:
+        yield from _in_pool(context, biggest_first[taken:], biggest_first[:taken], out_dir, workers, timeout,
+                            receiver)
+    finally:
+        receiver.close()
+        extractor.join()
 
-        from . import extract, segment, tag, write  # noqa: F401
-        tag.read_data()
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+
+def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path, timeout: float) -> None:
+    """The head start's process: claim and extract documents in order until the claim
+    is closed (-1), then send the head starts (or stored failures)."""
+    _worker_init()
+    results: list[HeadStart | Outcome] = []
+    for i, source in enumerate(sources):
+        with claimed.get_lock():
+            if claimed.value < 0:
+                break
+            claimed.value = i + 1
+        results.append(extract_ahead(source, out_dir, timeout))
+    sender.send(results)
+    sender.close()
+
+
+def _load_for_workers() -> None:
+    """What every worker needs, loaded before they are forked so that each starts with
+    it (and publishing the tables doesn't pay for it again): the stage modules, pandas
+    (pyarrow imports it to build its first array from Python objects), the data files
+    and the tag pipelines of the installed models."""
+    import pandas  # noqa: F401
+
+    from . import extract, segment, tag, write  # noqa: F401
+    tag.read_data()
+    for language in config.SPACY_MODELS:
+        tag.build_nlp(language)
+
+
+def _in_pool(context, sources: list[SourceFile], extracted_ahead: list[SourceFile], out_dir: Path,
+             workers: int, timeout: float, receiver=None) -> Iterator[Outcome]:
+    """Process ``sources`` in a pool of workers, then ``extracted_ahead`` from the head
+    starts that ``receiver`` brings (in full if they were lost)."""
+    with ProcessPoolExecutor(max_workers=min(workers, len(sources) + len(extracted_ahead)), mp_context=context,
                              initializer=_worker_init) as pool:
-        # the biggest files first, so that no worker is left with a long one at the end
-        biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
-        futures = {pool.submit(process_document, source, out_dir, timeout): source for source in biggest_first}
-        for future in as_completed(futures):
-            source = futures[future]
+        running = {pool.submit(process_document, source, out_dir, timeout): source for source in sources}
+        if extracted_ahead:
             try:
-                yield future.result()
-            except Exception as exc:  # the worker died (out of memory, a crash in C code)
-                message = f"{source.name}: worker failed ({type(exc).__name__}: {exc})"
-                tables = failed_tables(source, "run", type(exc).__name__, message)
-                from . import write
+                results = receiver.recv()
+            except (EOFError, OSError):  # the extracting process died: start over
+                results = []
+            for source, result in itertools.zip_longest(extracted_ahead, results):
+                if isinstance(result, Outcome):
+                    yield result
+                else:
+                    running[pool.submit(process_document, source, out_dir, timeout, result)] = source
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                source = running.pop(future)
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker died (out of memory, a crash in C code)
+                    yield _worker_failed(source, out_dir, exc)
 
-                write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
-                yield Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+
+def _worker_failed(source: SourceFile, out_dir: Path, exc: Exception) -> Outcome:
+    from . import write
+
+    message = f"{source.name}: worker failed ({type(exc).__name__}: {exc})"
+    tables = failed_tables(source, "run", type(exc).__name__, message)
+    write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
+    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
 
 
 def _publish(out_dir: Path, sources: dict[str, list[str]], report: bool) -> None:

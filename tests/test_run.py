@@ -144,11 +144,32 @@ def test_a_scan_is_recorded_with_its_page_count(tmp_path):
     assert t["errors"].iloc[0].error == "NoTextLayerError" and "scan.pdf" in t["errors"].iloc[0].message
 
 
-def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_path):
-    summary = run(small_raw, tmp_path / "out", workers=1, timeout=0.01, report=False)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_path, workers):
+    summary = run(small_raw, tmp_path / "out", workers=workers, timeout=0.01, report=False)
     assert summary.failed == 3
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
-    assert set(errors.error) == {"DocumentTimeout"}
+    assert set(errors.error) == {"DocumentTimeout"} and len(errors) == 3  # once each, head start or not
+
+
+def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, monkeypatch):
+    """With workers, one process extracts ahead while the tag pipelines load; if it
+    dies, the documents it had claimed are processed in full."""
+    from pipeline import run as batch
+
+    def claim_then_die(sources, claimed, sender, out_dir, timeout):
+        with claimed.get_lock():
+            claimed.value = len(sources)
+        os._exit(1)
+
+    clean = tmp_path / "clean"
+    run(small_raw, clean, workers=1, report=False)
+    monkeypatch.setattr(batch, "_extract_in_order", claim_then_die)
+    summary = run(small_raw, tmp_path / "out", workers=2, report=False)
+    assert summary.processed == 3 and summary.failed == 0
+    a, b = tables(clean), tables(tmp_path / "out")
+    for name in a:
+        pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
 
 
 def test_a_second_run_on_the_same_folder_is_refused(small_raw, tmp_path):
