@@ -412,7 +412,7 @@ NOMINAL = ("noun", "adj")  # topic labels and names are noun phrases
 class Lexicon:
     """A language's dictionary, read from its rule lemmatizer's tables: per part of
     speech, the lemma index, the suffix rules that lead to it and the irregular forms.
-    The tag stage runs no tagger (a third of the model's time for two uses); these
+    The tag stage runs no tagger (40% of the stage's time, for two uses); these
     tables give it the lemmas of nouns and adjectives, and tell dictionary words from
     names."""
 
