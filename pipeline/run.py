@@ -206,8 +206,9 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     become a part with status failed."""
     from . import write
 
+    limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
-        with time_limit(timeout - head_start.seconds if head_start else timeout):
+        with time_limit(limit):
             tables, pages, status = build_document(source, head_start.document if head_start else None)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
