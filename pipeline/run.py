@@ -363,14 +363,16 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
                                 daemon=True)
     extractor.start()
     sender.close()
-    _load_for_workers()
-    with claimed.get_lock():
-        taken, claimed.value = claimed.value, -1
     try:
+        try:
+            _load_for_workers()
+        finally:
+            with claimed.get_lock():
+                taken, claimed.value = claimed.value, -1
         yield from _in_pool(context, biggest_first[taken:], biggest_first[:taken], out_dir, workers, timeout,
                             receiver)
     finally:
-        receiver.close()
+        receiver.close()  # unread head starts (an error above) end the extracting process
         extractor.join()
 
 
@@ -385,7 +387,8 @@ def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path,
                 break
             claimed.value = i + 1
         results.append(extract_ahead(source, out_dir, timeout))
-    sender.send(results)
+    with contextlib.suppress(OSError):  # the run stopped before reading them
+        sender.send(results)
     sender.close()
 
 

@@ -152,6 +152,20 @@ def test_a_document_over_the_time_limit_is_stopped_and_recorded(small_raw, tmp_p
     assert set(errors.error) == {"DocumentTimeout"} and len(errors) == 3  # once each, head start or not
 
 
+def test_a_failure_while_loading_for_the_workers_leaves_no_process_behind(small_raw, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from pipeline import run as batch
+
+    def broken():
+        raise RuntimeError("model files damaged")
+
+    monkeypatch.setattr(batch, "_load_for_workers", broken)
+    with pytest.raises(RuntimeError, match="damaged"):
+        run(small_raw, tmp_path / "out", workers=2, report=False)
+    assert multiprocessing.active_children() == []
+
+
 def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, monkeypatch):
     """With workers, one process extracts ahead while the tag pipelines load; if it
     dies, the documents it had claimed are processed in full."""
