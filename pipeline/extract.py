@@ -369,7 +369,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
             head.distribution = _distribution(folded)
             pending_distribution = False
             last = i
-        elif any(folded.startswith(lexicon.fold(m)) for m in t["original_markers"]):
+        elif folded.startswith(lexicon.folded(t["original_markers"])):
             named = re.split(r"[:：]", text, 1)[-1]
             head.original_language = next(
                 (code for part in re.split(r"[/,;]| and | et | y ", named) if (code := lexicon.language_from_name(part))), None)
@@ -380,7 +380,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
         elif lexicon.language_from_name(text) and len(text) < 30:
             head.language = lexicon.language_from_name(text)
             last = i
-        elif any(lexicon.fold(o) == folded for o in t["organs"]):
+        elif folded in lexicon.folded(t["organs"]):
             organs.append(text)
             last = i
         elif folded in t["united_nations"] or _doubled(folded) in t["united_nations"]:

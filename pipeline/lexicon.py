@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from . import config
@@ -104,7 +105,22 @@ def detect_language(text: str) -> str | None:
     return best if scores[best] > 0 else None
 
 
-def starts_with_any(text: str, phrases: list[str]) -> bool:
+def folded(phrases: Sequence[str]) -> tuple[str, ...]:
+    """The vocabulary's phrases folded, once for each list."""
+    return _folded(tuple(phrases))
+
+
+@lru_cache(maxsize=None)
+def _folded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(fold(p) for p in phrases)
+
+
+def starts_with_any(text: str, phrases: Sequence[str]) -> bool:
     """Whether folded ``text`` starts with one of the folded ``phrases``."""
-    head = fold(text.lstrip(" ([«\"“"))
-    return any(head.startswith(fold(p)) for p in phrases)
+    prefixes = folded(phrases)
+    text = text.lstrip(" ([«\"“")
+    room = max(map(len, prefixes), default=0) + 16
+    head = fold(text[:room])  # folding works char by char: the start is enough
+    if len(head) < room - 16 and len(text) > room:  # combining marks took up the room
+        head = fold(text)
+    return head.startswith(prefixes)

@@ -238,9 +238,11 @@ def join_lines(texts: Sequence[str], keeps_hyphen: Callable[[str, str], bool]) -
         text = text.strip()
         if not out:
             out = text
-        elif re.search(r"[^\W\d_]-$", out) and re.match(r"[^\W\d_]", text):
+        # the tests look at the end of ``out`` only: searching all of it, as it grows,
+        # would cost the square of a paragraph's length
+        elif re.fullmatch(r"[^\W\d_]-", out[-2:]) and re.match(r"[^\W\d_]", text):
             out = (out if keeps_hyphen(out, text) else out[:-1]) + text
-        elif re.search(r"\w/$", out):
+        elif re.fullmatch(r"\w/", out[-2:]):
             out += text
         else:
             out = join_words([out, text])
@@ -379,10 +381,9 @@ def _annex_kind(text: str, t: dict) -> str | None:
     """"annex" or "enclosure" when ``text`` opens an annex ("Annexe à la lettre…", "Annex I")."""
     first = lexicon.fold(text.split(" ", 1)[0].strip(".:"))
     head = lexicon.fold(text[:40])
-    if any(head.startswith(lexicon.fold(p)) for p in t["enclosure_title"]) or _ends_with_any(
-            text, t["title_endings"]["enclosure"]):
+    if head.startswith(lexicon.folded(t["enclosure_title"])) or _ends_with_any(text, t["title_endings"]["enclosure"]):
         return "enclosure"
-    if first in {lexicon.fold(p) for p in t["annex_title"]} or _ends_with_any(text, t["title_endings"]["annex"]):
+    if first in lexicon.folded(t["annex_title"]) or _ends_with_any(text, t["title_endings"]["annex"]):
         return "annex"
     return None
 
@@ -422,10 +423,10 @@ def addressee_of(title: str) -> str | None:
     Council", in identical letters)."""
     t = lexicon.terms()
     folded = lexicon.fold(title)
-    marker = next((lexicon.fold(m) for m in t["addressee_markers"] if lexicon.fold(m) in folded), None)
+    marker = next((m for m in lexicon.folded(t["addressee_markers"]) if m in folded), None)
     target = folded.split(marker, 1)[1] if marker else folded
-    found = sorted((target.find(lexicon.fold(p)), len(lexicon.fold(p)), name)
-                   for name, phrases in t["addressees"].items() for p in phrases if lexicon.fold(p) in target)
+    found = sorted((target.find(p), len(p), name)
+                   for name, phrases in t["addressees"].items() for p in lexicon.folded(phrases) if p in target)
     if not found:
         return None
     start, length, first = found[0]
