@@ -192,7 +192,10 @@ def _is_rtl(words: Sequence[Word]) -> bool:
 
 
 def _make_line(page: int, words: list[Word]) -> Line:
-    size = Counter(round(w.size, 1) for w in words for _ in w.text).most_common(1)[0][0]
+    sizes = Counter()
+    for w in words:
+        sizes[round(w.size, 1)] += max(len(w.text), 1)
+    size = sizes.most_common(1)[0][0]
     body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
     words = sorted(words, key=lambda w: w.x0)
     rtl = _is_rtl(words)
@@ -474,7 +477,7 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
             current.append(char)
         if current:
             words.append(_word(current))
-    return words
+    return [w for w in words if w.text]  # a lone tatweel or mark reads as nothing
 
 
 def _word(chars: list[Char]) -> Word:

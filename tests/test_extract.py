@@ -101,6 +101,13 @@ def test_arabic_lines_read_right_to_left():
     assert line.rtl and line.text == "في عام 2016"
 
 
+def test_a_glyph_that_reads_as_nothing_makes_no_word_and_breaks_no_line():
+    words = extract.words_from_chars(_chars("ـ", 100, 100) + _chars("يف", 160, 100))
+    assert [w.text for w in words] == ["في"]                     # the lone tatweel is gone
+    (line,) = lines_from_words(1, [Word("", 100, 104, 100, 110, 10.0)])  # and an empty word is no crash
+    assert line.size == 10.0
+
+
 def test_chinese_words_join_without_spaces():
     assert join_words(["2016", "年", "10", "月", "安全", "理事会"]) == "2016年10月安全理事会"
     assert join_words(["United", "Nations"]) == "United Nations"
