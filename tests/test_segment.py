@@ -194,3 +194,13 @@ def test_original_language_when_two_are_named():
                                         (("Original:", 400), ("English/French", 432))])
     head, _ = read_masthead(line, [], 792, [])
     assert head.original_language == "en"
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Anexo II", "annex"), ("Anexo III", "annex"), ("Annexe à la lettre", "annex"),
+    ("Apéndice", "enclosure"), ("Pièce jointe", "enclosure"), ("Enclosure", "enclosure"),
+    ("Anexión de territorios", None)])
+def test_annex_and_enclosure_titles(title, kind):
+    from pipeline import lexicon
+
+    assert segment._annex_kind(title, lexicon.terms()) == kind
