@@ -79,14 +79,14 @@ def cmd_extract(args) -> int:
     return 0
 
 
-def _segmented(path: str):
+def _segmented(doc):
     from . import segment, tag
 
-    return segment.segment(_extracted(path), tag.country_code, tag.country_name)
+    return segment.segment(doc, tag.country_code, tag.country_name)
 
 
 def cmd_segment(args) -> int:
-    paragraphs, info = _segmented(args.pdf)
+    paragraphs, info = _segmented(_extracted(args.pdf))
     _print_json({"letter": asdict(info), "paragraphs": [asdict(p) for p in paragraphs]})
     return 0
 
@@ -95,7 +95,7 @@ def cmd_tag(args) -> int:
     from . import tag
 
     doc = _extracted(args.pdf)
-    paragraphs, _ = _segmented(args.pdf)
+    paragraphs, _ = _segmented(doc)
     tags = tag.tag_document(paragraphs, doc.masthead.language)
     _print_json({"entities": [asdict(e) for e in tags.entities], "topics": [asdict(t) for t in tags.topics]})
     return 0
