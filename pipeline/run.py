@@ -73,7 +73,9 @@ class RunSummary:
 
 # --- the version that results depend on ------------------------------------------------
 
-RESULT_MODULES = ("config", "extract", "lexicon", "records", "schemas", "segment", "tag", "write")
+# The modules that make the rows. run.py is left out: it schedules the work (and words
+# the errors' messages), and a change to that should not reprocess every document.
+RESULT_MODULES = ("config", "errors", "extract", "lexicon", "records", "schemas", "segment", "tag", "write")
 
 
 @lru_cache(maxsize=1)
@@ -122,29 +124,23 @@ def build_document(source: SourceFile, extracted=None):
 
     with in_stage("extract"):
         doc = extracted if extracted is not None else extract.extract_pdf(source.path)
-    base = {
-        "doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
-        "sha256": source.sha256, "page_count": doc.page_count,
-        "pipeline_version": results_version(), "processed_at": write.utc_now(),
-    }
     if not doc.has_text_layer:
-        problem = error_row(source, "extract", NoTextLayerError.__name__,
-                            f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text")
-        tables = write.document_tables({**base, "status": "no_text_layer"}, [], None, [problem])
+        message = f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text"
+        tables = write.error_tables(_base(source), "extract", NoTextLayerError.__name__, message,
+                                    status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer"
     with in_stage("segment"):
         paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
         tags = tag.tag_document(paragraphs, doc.masthead.language)
-    head = doc.masthead
-    document = {
-        **base, "symbol": head.symbol, "symbols": head.symbols or None, "organ": head.organ,
-        "distribution": head.distribution, "date": head.date, "language": head.language,
-        "original_language": head.original_language, "job_number": head.job_number,
-        "title": info.title, "letter_date": info.letter_date, "author": info.author,
-        "addressee": info.addressee, "doc_type": info.doc_type, "status": "ok",
-    }
+    document = write.document_row(_base(source), doc.page_count, doc.masthead, info)
     return write.document_tables(document, paragraphs, tags), doc.page_count, "ok"
+
+
+def _base(source: SourceFile) -> dict:
+    from . import write
+
+    return write.document_base(source.doc_id, source.name, source.sha256, results_version())
 
 
 class StageError(PipelineError):
@@ -229,30 +225,18 @@ def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStar
 
 
 def store_failure(source: SourceFile, out_dir: Path, exc: BaseException) -> Outcome:
-    """Store a failed document's part (its errors row) and say so."""
-    from . import write
-
-    stage = getattr(exc, "stage", "run")
+    """Store the part of a document that failed with ``exc`` (its errors row) and say so."""
     error = type(exc.cause).__name__ if isinstance(exc, StageError) else type(exc).__name__
     message = f"{source.name}: {exc.problem if isinstance(exc, PdfError) else exc}"
-    write.write_part(out_dir, source.doc_id, failed_tables(source, stage, error, message), _meta(source, "failed"))
-    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+    return _store_failed(source, out_dir, getattr(exc, "stage", "run"), error, message)
 
 
-def error_row(source: SourceFile, stage: str, error: str, message: str) -> dict:
-    from .write import utc_now
-
-    return {"source_file": source.name, "sha256": source.sha256, "stage": stage, "error": error,
-            "message": message, "at": utc_now()}
-
-
-def failed_tables(source: SourceFile, stage: str, error: str, message: str):
+def _store_failed(source: SourceFile, out_dir: Path, stage: str, error: str, message: str) -> Outcome:
     from . import write
 
-    document = {"doc_id": source.doc_id, "source_file": source.name, "source_files": [source.name],
-                "sha256": source.sha256, "status": "failed", "pipeline_version": results_version(),
-                "processed_at": write.utc_now()}
-    return write.document_tables(document, [], None, [error_row(source, stage, error, message)])
+    write.write_part(out_dir, source.doc_id, write.error_tables(_base(source), stage, error, message),
+                     _meta(source, "failed"))
+    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
 
 
 def _meta(source: SourceFile, status: str) -> dict:
@@ -429,16 +413,8 @@ def _in_pool(context, sources: list[SourceFile], extracted_ahead: list[SourceFil
                 try:
                     yield future.result()
                 except Exception as exc:  # the worker died (out of memory, a crash in C code)
-                    yield _worker_failed(source, out_dir, exc)
-
-
-def _worker_failed(source: SourceFile, out_dir: Path, exc: Exception) -> Outcome:
-    from . import write
-
-    message = f"{source.name}: worker failed ({type(exc).__name__}: {exc})"
-    tables = failed_tables(source, "run", type(exc).__name__, message)
-    write.write_part(out_dir, source.doc_id, tables, _meta(source, "failed"))
-    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+                    yield _store_failed(source, out_dir, "run", type(exc).__name__,
+                                        f"{source.name}: worker failed ({type(exc).__name__}: {exc})")
 
 
 def _publish(out_dir: Path, sources: dict[str, list[str]], report: bool) -> None:

@@ -6,6 +6,7 @@ the published tables are the parts concatenated, streamed one part at a time.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -13,7 +14,7 @@ import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -30,6 +31,33 @@ def utc_now() -> dt.datetime:
 
 def _table(schema: pa.Schema, rows: Sequence[dict]) -> pa.Table:
     return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
+
+
+def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> dict:
+    """The documents columns every row has, whatever became of the document."""
+    return {"doc_id": doc_id, "source_file": source_file, "source_files": [source_file], "sha256": sha256,
+            "pipeline_version": version, "processed_at": utc_now()}
+
+
+def document_row(base: dict, page_count: int, masthead, letter) -> dict:
+    """The documents row of a processed document: its masthead (extract.Masthead) and
+    its letter's anatomy (segment.LetterInfo)."""
+    return {
+        **base, "page_count": page_count, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
+        "organ": masthead.organ, "distribution": masthead.distribution, "date": masthead.date,
+        "language": masthead.language, "original_language": masthead.original_language,
+        "job_number": masthead.job_number, "title": letter.title, "letter_date": letter.letter_date,
+        "author": letter.author, "addressee": letter.addressee, "doc_type": letter.doc_type, "status": "ok",
+    }
+
+
+def error_tables(base: dict, stage: str, error: str, message: str, *, status: str = "failed",
+                 page_count: int | None = None) -> dict[str, pa.Table]:
+    """The tables of a document that gave no paragraphs: its documents row with
+    ``status`` and one errors row."""
+    problem = {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
+               "message": message, "at": utc_now()}
+    return document_tables({**base, "status": status, "page_count": page_count}, [], None, [problem])
 
 
 def document_tables(document: dict, paragraphs: Sequence[Paragraph], tags: Tags | None,
@@ -50,18 +78,26 @@ def document_tables(document: dict, paragraphs: Sequence[Paragraph], tags: Tags 
 
 # --- files ----------------------------------------------------------------------------
 
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[str]:
+    """A temporary file beside ``path``, to write; when the block ends well it is synced
+    and renamed over ``path`` at once, otherwise removed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd")
+        yield tmp
         _fsync(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def _fsync(path: str) -> None:
@@ -93,26 +129,16 @@ def publish(out_dir: Path, parts: Iterable[Path], source_files: dict[str, list[s
     parts = list(parts)
     counts = {}
     for name, schema in {**schemas.DOCUMENT_TABLES, "errors": schemas.ERRORS}.items():
-        target = out_dir / f"{name}.parquet"
-        fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-        os.close(fd)
         rows = 0
-        try:
-            with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-                for part in parts:
-                    path = part / f"{name}.parquet"
-                    if not path.exists():
-                        continue
-                    table = _read_part(path, schema)
-                    table = _with_source_files(table, source_files.get(part.name, []))
-                    if table.num_rows:
-                        writer.write_table(table)
-                        rows += table.num_rows
-            _fsync(tmp)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with replacing(out_dir / f"{name}.parquet") as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for part in parts:
+                path = part / f"{name}.parquet"
+                if not path.exists():
+                    continue
+                table = _with_source_files(_read_part(path, schema), source_files.get(part.name, []))
+                if table.num_rows:
+                    writer.write_table(table)
+                    rows += table.num_rows
         counts[name] = rows
     return counts
 
