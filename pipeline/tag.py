@@ -212,7 +212,9 @@ def longest_first(matches: Iterable[Match]) -> list[Match]:
 # --------------------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
 def _load(name: str) -> dict:
+    """A data file, parsed once per process."""
     return json.loads((config.DATA_DIR / name).read_text(encoding="utf-8"))
 
 
@@ -237,8 +239,10 @@ def unbis() -> dict[str, dict]:
 
 
 def read_data() -> None:
-    """Read the stage's data files now (each is read once per process, then kept)."""
+    """Read the stage's data files and build their look-up tables now (each is built
+    once per process, then kept)."""
     organizations(), countries(), topic_rules(), unbis()
+    _country_lookup(), _org_lookup(), _org_by_id(), _span_rules()
 
 
 @functools.lru_cache(maxsize=1)
@@ -560,7 +564,8 @@ def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon) -> list[tuple[Candidat
 
 def caps_text(doc: Doc) -> bool:
     """Whether the text is mostly capitals (a typewritten title, a heading)."""
-    upper, lower = sum(map(str.isupper, doc.text)), sum(map(str.islower, doc.text))
+    text = doc.text  # spaCy builds it anew at each access
+    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
     return upper + lower > 0 and upper / (upper + lower) > config.CAPS_TEXT_RATIO
 
 
