@@ -89,7 +89,7 @@ def tag_speed(corpus: Path) -> float:
     import pandas as pd
 
     from . import tag
-    from .records import Paragraph
+    from .types import Paragraph
 
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "raw"

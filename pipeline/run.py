@@ -75,7 +75,7 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "lexicon", "records", "schemas", "segment", "tag", "write")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "tag", "types", "write", "engines/plumber")
 
 
 @lru_cache(maxsize=1)

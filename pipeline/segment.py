@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
 from . import config, lexicon
-from .extract import ExtractedDocument, Line, body_size, join_words
-from .records import Paragraph
+from .layout import body_size, line_cells
+from .scripts import join_words
+from .types import ExtractedDocument, LetterInfo, Line, Paragraph
 
 NUMBER = re.compile(
     r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)\s+(?=\S)")
@@ -34,17 +35,6 @@ SPACE_INSIDE_BRACKETS = re.compile(r"(?<=[(\[]) +| +(?=[)\]])")
 SPACED_ARABIC_SLASH = re.compile(r"(?<=[\u0600-\u06ff]) / (?=[\u0600-\u06ff])")
 
 LETTER_TYPES = {"letter", "note_verbale"}
-
-
-@dataclass(frozen=True)
-class LetterInfo:
-    """The anatomy of a letter read from its paragraphs; unknown values are None."""
-
-    title: str | None = None
-    letter_date: dt.date | None = None
-    author: str | None = None
-    addressee: str | None = None
-    doc_type: str = "other"
 
 
 @dataclass
@@ -279,7 +269,7 @@ def repair(text: str) -> str:
 
 def table_text(lines: Sequence[Line]) -> str:
     """A table as text: one row a line, cells separated by " | "."""
-    return "\n".join(" | ".join(line.cells) for line in lines)
+    return "\n".join(" | ".join(line_cells(line)) for line in lines)
 
 
 # --- kinds, numbers, sections ---------------------------------------------------------

@@ -32,7 +32,7 @@ from spacy.lookups import Lookups
 from spacy.tokens import Doc, Span
 
 from . import config, schemas
-from .records import Entity, Paragraph, Tags, TopicHit
+from .types import Entity, Paragraph, Tags, TopicHit
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import schemas
 from .store import PART_META, PARTS_DIR
-from .records import Paragraph, Tags
+from .types import Paragraph, Tags
 
 
 

@@ -5,9 +5,12 @@ import datetime as dt
 
 import pytest
 
-from pipeline import extract
+from pipeline import extract, furniture, layout, masthead
 from pipeline.errors import PdfError
-from pipeline.extract import Word, is_furniture, join_words, lines_from_words, logical_order
+from pipeline.furniture import is_furniture
+from pipeline.layout import lines_from_words
+from pipeline.scripts import join_words, logical_order
+from pipeline.types import Char, Word
 from tests.conftest import FRENCH_LETTER, RAW
 
 META_FIELDS = ["symbol", "language", "original_language", "date", "job_number"]
@@ -59,7 +62,7 @@ def test_no_page_furniture_reaches_the_body(name, extracted):
     assert not any(head.symbol == t.strip() for t in texts)
     if head.job_number:
         assert not any(head.job_number in t for t in texts)
-    assert not any(extract.BARCODE.match(t) or extract.CONTINUATION.match(t) for t in texts)
+    assert not any(furniture.BARCODE.match(t) or furniture.CONTINUATION.match(t) for t in texts)
     assert not any(p in t for t in texts for p in ("Please recycle", "Merci de recycler"))
     assert not any(t.strip().startswith(("Page ", "Página ")) for t in texts)
 
@@ -95,14 +98,14 @@ def test_arabic_words_come_out_in_logical_order():
 
 
 def test_arabic_lines_read_right_to_left():
-    words = [extract.words_from_chars(_chars(text, x0, 100))[0] for text, x0 in
+    words = [layout.words_from_chars(_chars(text, x0, 100))[0] for text, x0 in
              (("2016", 100), ("ماع", 130), ("يف", 160))]
     (line,) = lines_from_words(1, words)
     assert line.rtl and line.text == "في عام 2016"
 
 
 def test_a_glyph_that_reads_as_nothing_makes_no_word_and_breaks_no_line():
-    words = extract.words_from_chars(_chars("ـ", 100, 100) + _chars("يف", 160, 100))
+    words = layout.words_from_chars(_chars("ـ", 100, 100) + _chars("يف", 160, 100))
     assert [w.text for w in words] == ["في"]                     # the lone tatweel is gone
     (line,) = lines_from_words(1, [Word("", 100, 104, 100, 110, 10.0)])  # and an empty word is no crash
     assert line.size == 10.0
@@ -155,28 +158,28 @@ def test_truncated_pdf_is_refused_or_yields_no_text(tmp_path):
 
 
 def _chars(text, x0, top, size=10.0, width=5.0, font="Times-Roman"):
-    return [extract.Char(c, x0 + i * width, x0 + (i + 1) * width, top, top + size, size, font)
+    return [Char(c, x0 + i * width, x0 + (i + 1) * width, top, top + size, size, font)
             for i, c in enumerate(text)]
 
 
 def test_words_from_chars_split_at_spaces_gaps_and_font_changes():
     chars = (_chars("United Nations", 100, 50) + _chars("A/1", 200, 50, font="Times-Bold")
              + _chars("S", 300, 50) + _chars("/2016", 305.1, 50, size=8.0))
-    words = extract.words_from_chars(chars)
+    words = layout.words_from_chars(chars)
     assert [w.text for w in words] == ["United", "Nations", "A/1", "S", "/2016"]
 
 
 def test_words_from_chars_count_faux_bold_once_and_ignore_invisible_glyphs():
     doubled = _chars("UNITED", 100, 50) + _chars("UNITED", 100.3, 50.2)
     # tiny glyphs between two lines would chain them into one row
-    invisible = [extract.Char(" ", 110, 111, top, top + 0.96, 0.96, "Times-Roman") for top in (52.5, 55.0)]
+    invisible = [Char(" ", 110, 111, top, top + 0.96, 0.96, "Times-Roman") for top in (52.5, 55.0)]
     line_below = _chars("session", 100, 57.5)
-    words = extract.words_from_chars(doubled + invisible + line_below)
+    words = layout.words_from_chars(doubled + invisible + line_below)
     assert [w.text for w in words] == ["UNITED", "session"]
 
 
 def test_ligatures_are_expanded():
-    (word,) = extract.words_from_chars(_chars("ﬁnancial", 100, 50))
+    (word,) = layout.words_from_chars(_chars("ﬁnancial", 100, 50))
     assert word.text == "financial"
 
 
@@ -187,4 +190,4 @@ def test_ligatures_are_expanded():
     ("A/C.5/48/SR.59", ["A/C.5/48/SR.59"]),
 ])
 def test_symbols_joint_split_and_asterisks_dropped(text, symbols):
-    assert extract._symbols_in(text) == symbols
+    assert masthead._symbols_in(text) == symbols

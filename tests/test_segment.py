@@ -8,7 +8,9 @@ import unicodedata
 import pytest
 
 from pipeline import extract, segment, tag
-from pipeline.extract import Line, Word
+from pipeline.layout import lines_from_words
+from pipeline.masthead import read_masthead
+from pipeline.types import Line, Word
 from pipeline.segment import Layout, hyphen_keeper, join_lines, repair, starts_paragraph
 from tests.conftest import RAW
 
@@ -189,8 +191,7 @@ def test_identical_letters_name_both_addressees_and_no_author_as_addressee(title
 
 
 def test_original_language_when_two_are_named():
-    from pipeline.extract import read_masthead
-    line = extract.lines_from_words(1, [Word(t, x, x + 30, 100, 110, 10.0) for t, x in
+    line = lines_from_words(1, [Word(t, x, x + 30, 100, 110, 10.0) for t, x in
                                         (("Original:", 400), ("English/French", 432))])
     head, _ = read_masthead(line, [], 792, [])
     assert head.original_language == "en"

@@ -8,7 +8,7 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline import config, schemas, tag
-from pipeline.records import Paragraph
+from pipeline.types import Paragraph
 
 GOLD = config.PROJECT_DIR.parent / "shared" / "corpus" / "S_2016_871_fr.gold.json"
 

@@ -1,0 +1,1 @@
+"""The engines that read a PDF's pages into words and rules."""

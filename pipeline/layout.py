@@ -1,0 +1,181 @@
+"""Page layout: glyphs to words, words to lines (superscripts resolved), and the
+measures of a document's type (body size)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from . import config
+from .scripts import _is_rtl, bidi_order, join_words, logical_order
+from .types import Char, Line, Word
+
+FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
+
+
+def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_X_TOLERANCE,
+                     y_tolerance: float = config.DEFAULT_Y_TOLERANCE) -> list[Word]:
+    """Group a page's chars into words, as pdfplumber's ``extract_words`` does with
+    ``extra_attrs=["size", "fontname"]``: rows of chars whose tops are within
+    ``y_tolerance``, split at spaces, gaps wider than ``x_tolerance`` and font changes.
+    Chars drawn twice at one place (faux bold) count once."""
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for char in chars:
+        key = (char.text, round(char.x0), round(char.top))
+        if char.size < config.MIN_GLYPH_SIZE:
+            continue  # invisible helper text; it would chain unrelated lines together
+        if key not in seen:
+            seen.add(key)
+            unique.append(char)
+    rows: list[list[Char]] = []
+    row_top = None
+    for char in sorted(unique, key=lambda c: c.top):
+        if row_top is None or char.top - row_top > y_tolerance:
+            rows.append([])
+        row_top = char.top
+        rows[-1].append(char)
+    words: list[Word] = []
+    for row in rows:
+        current: list[Char] = []
+        for char in sorted(row, key=lambda c: (c.x0, c.x1)):
+            if current and (char.x0 - current[-1].x1 > x_tolerance or char.size != current[-1].size
+                            or char.fontname != current[-1].fontname):
+                words.append(_word(current))
+                current = []
+            if char.text.isspace():
+                if current and char.size >= current[-1].size / 2:
+                    words.append(_word(current))
+                    current = []
+                continue
+            current.append(char)
+        if current:
+            words.append(_word(current))
+    return [w for w in words if w.text]  # a lone tatweel or mark reads as nothing
+
+
+def _word(chars: list[Char]) -> Word:
+    text = logical_order([c.text for c in chars])  # chars come sorted left to right
+    return Word(text, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
+                max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
+
+
+def _make_line(page: int, words: list[Word]) -> Line:
+    sizes = Counter()
+    for w in words:
+        sizes[round(w.size, 1)] += max(len(w.text), 1)
+    size = sizes.most_common(1)[0][0]
+    body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
+    words = sorted(words, key=lambda w: w.x0)
+    rtl = _is_rtl(words)
+    ordered = bidi_order(words) if rtl else words
+    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > config.TABLE_COLUMN_GAP)
+    chars = sum(len(w.text) for w in body)
+    return Line(
+        page=page, words=tuple(ordered), text=join_words([w.text for w in ordered]),
+        x0=min(w.x0 for w in words), x1=max(w.x1 for w in words),
+        top=min(w.top for w in body), bottom=max(w.bottom for w in body), size=size,
+        bold=sum(len(w.text) for w in body if w.bold) > chars / 2,
+        italic=sum(len(w.text) for w in body if w.italic) > chars / 2,
+        column_gaps=gaps, rtl=rtl,
+    )
+
+
+def _superscripts_resolved(words: list[Word]) -> list[Word]:
+    """Drop footnote references (small raised digits or marks after text) and glue
+    ordinal suffixes ("21st") to their word. A raised mark that opens a line is kept:
+    it is the marker of a footnote's own text."""
+    if len(words) < 2:
+        return words
+    words = sorted(words, key=lambda w: w.x0)
+    line_size = max(w.size for w in words)
+    line_bottom = max(w.bottom for w in words if w.size == line_size)
+    out: list[Word] = []
+    for word in words:
+        raised = word.size < line_size * config.SUPERSCRIPT_RATIO and word.bottom < line_bottom - 1
+        if not raised or not out or not (FOOTNOTE_REF.match(word.text) or word.text.isalpha()):
+            out.append(word)
+        elif word.text.isalpha() and word.text.islower() and out[-1].text[-1:].isdigit():
+            prev = out.pop()
+            out.append(replace(prev, text=prev.text + word.text, x1=word.x1))
+        elif word.text.isalpha() and not word.text.islower():
+            out.append(word)  # small capitals, not a reference
+        # else: a footnote reference number or mark: dropped from the running text
+    return out
+
+
+def lines_from_words(page: int, words: Iterable[Word]) -> list[Line]:
+    """Group a page's words into lines, top to bottom. Superscripts join the line they
+    stand on; their references are dropped."""
+    tol = config.LINE_MERGE_TOLERANCE
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (round(w.bottom, 1), w.x0)):
+        for row in reversed(rows[-4:]):
+            if abs(word.bottom - row[-1].bottom) <= tol and abs(word.size - row[-1].size) < 1.5:
+                row.append(word)
+                break
+        else:
+            rows.append([word])
+    rows.sort(key=lambda row: max(w.bottom for w in row))
+    baseline_rows: list[list[Word]] = []  # words of several sizes on one baseline
+    for row in rows:
+        last = baseline_rows[-1] if baseline_rows else None
+        if last and abs(max(w.bottom for w in row) - max(w.bottom for w in last)) <= tol:
+            last.extend(row)
+        else:
+            baseline_rows.append(row)
+    rows = baseline_rows
+    rows = _merge_small_rows(rows)
+    return [_make_line(page, _superscripts_resolved(row)) for row in rows if row]
+
+
+def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
+    """A row of small words that overlaps a row of bigger ones vertically is superscript
+    (or subscript) text of that row."""
+    def box(row: list[Word]) -> tuple[float, float, float, float, float]:
+        return (min(w.x0 for w in row), max(w.x1 for w in row), min(w.top for w in row),
+                max(w.bottom for w in row), max(w.size for w in row))
+
+    boxes = [box(row) for row in rows]
+    hosts: dict[int, int] = {}
+    for i, (x0, x1, top, bottom, size) in enumerate(boxes):
+        if len(rows[i]) > 3:
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(rows) and j not in hosts:
+                hx0, hx1, htop, hbottom, hsize = boxes[j]
+                if (htop < (top + bottom) / 2 < hbottom and size < hsize * config.SUPERSCRIPT_RATIO
+                        and x0 >= hx0 - 12 and x1 <= hx1 + 12):
+                    hosts[i] = j
+                    break
+    for i, j in hosts.items():
+        rows[j].extend(rows[i])
+    return [row for i, row in enumerate(rows) if i not in hosts]
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size most of the text is set in."""
+    sizes = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def line_segments(line: Line, min_gap: float) -> list[str]:
+    """The line's text split where words stand more than ``min_gap`` apart, in reading
+    order."""
+    words = sorted(line.words, key=lambda w: w.x0)
+    parts: list[list[Word]] = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word.x0 - prev.x1 > min_gap:
+            parts.append([])
+        parts[-1].append(word)
+    if line.rtl:
+        parts = [bidi_order(part) for part in reversed(parts)]
+    return [join_words([w.text for w in part]) for part in parts]
+
+
+def line_cells(line: Line) -> list[str]:
+    """The line's text split at column gaps (for table rows)."""
+    return line_segments(line, config.TABLE_COLUMN_GAP)
