@@ -22,10 +22,22 @@ LINE_MERGE_TOLERANCE = 2.5     # pt: words whose tops differ less share a line
 SUPERSCRIPT_RATIO = 0.8        # a word this much smaller than its line, raised, is a superscript
 HEADER_BAND = 0.11             # top fraction of a page where running headers live
 FOOTER_BAND = 0.12             # bottom fraction of a page where running footers live
+MIN_REPEATED_HEADER_PAGES = 2  # a header or footer repeated on this many pages (and on…
+REPEATED_HEADER_SHARE = 0.5    # …this share of the pages) is a running one, whatever it says
+FURNITURE_PIECE_GAP = 20.0      # pt: pieces of a header line this far apart are judged one by one
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
+
+# --- reading order (columns) ---------------------------------------------------------
+MIN_GUTTER_WIDTH = 7.0         # pt of white space, through every line, between two text columns
+GUTTER_VALLEY_SHARE = 0.5      # a gutter's x-profile is at most this share of the text's
+MIN_COLUMN_LINES = 4           # lines each side of a gutter must hold to be a column
+COLUMN_BALANCE = 0.55          # narrower column / wider one, at least (tables are lopsided)
+COLUMN_FULL_LINE = 0.75        # a line this share of its column's width runs full
+COLUMN_FILL = 0.4              # share of a column's lines that run full (text, not a table's cells)
+MAX_COLUMN_DEPTH = 2           # gutters looked for inside a column (three or four columns)
 
 # --- segment -------------------------------------------------------------------------
 PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from . import config, lexicon
 from .furniture import strip_page_furniture
-from .layout import lines_from_words
+from .layout import page_lines
 from .masthead import read_masthead
 from .types import ExtractedDocument, Masthead, Page, Rule, Word
 
@@ -32,7 +32,7 @@ def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float,
     if n_chars < config.MIN_CHARS_FOR_TEXT_LAYER:
         return ExtractedDocument(len(sizes), list(sizes), [], list(rules), Masthead(), False)
     heights = [h for _, h in sizes]
-    pages = [lines_from_words(n, words) for n, words in enumerate(pages_words, start=1)]
+    pages = [page_lines(n, words) for n, words in enumerate(pages_words, start=1)]
     first = pages[0] if pages else []
     footers = [l for lines in pages for l in lines if l.bottom > heights[l.page - 1] * (1 - config.FOOTER_BAND)]
     masthead, n_head = read_masthead(first, pages_words[0] if pages_words else [], heights[0] if heights else 0, footers)

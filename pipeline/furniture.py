@@ -3,22 +3,17 @@ where it repeats."""
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import replace
 from typing import Sequence
 
 from . import config, lexicon
 from .masthead import JOB_NUMBER, SYMBOL_LINE
-from .types import Line
+from .layout import make_line
+from .types import Line, Word
 
 BARCODE = re.compile(r"^\*\d{6,}\*$")
-
-
 PAGE_MARKER = re.compile(r"^(?:-\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
-
-
 DATE_STAMP = re.compile(r"^\d{6}$")
-
-
 CONTINUATION = re.compile(r"^/(?:\.\.\.|…)$")
 
 
@@ -28,9 +23,14 @@ def _strip_recycle(text: str) -> str:
     return text
 
 
-def is_furniture(text: str, symbols: Sequence[str] = ()) -> bool:
+def is_furniture(text: str, symbols: Sequence[str] = (), any_symbol: bool = True) -> bool:
     """Whether a header or footer line is page furniture: the symbol, page markers,
-    the job number with its dates, the barcode, "Please recycle", "/..."."""
+    the job number with its dates, the barcode, "Please recycle", "/...", or the
+    language of the version standing alone (a stacked header's "English"). With
+    ``any_symbol`` a symbol other than the document's own counts too (a line of
+    symbols is a header; a piece of a line that is one may be a footnote's text)."""
+    if lexicon.language_from_name(text) and len(text) < 30:
+        return True
     rest = _strip_recycle(text)
     for symbol in symbols:
         rest = rest.replace(symbol, " ")
@@ -42,26 +42,64 @@ def is_furniture(text: str, symbols: Sequence[str] = ()) -> bool:
         return True
     return all(
         BARCODE.match(t) or PAGE_MARKER.match(t) or DATE_STAMP.match(t) or CONTINUATION.match(t)
-        or SYMBOL_LINE.match(t) or t in {"-", "–", "|"}
+        or (any_symbol and SYMBOL_LINE.match(t)) or t in {"-", "–", "|"}
         for t in tokens)
 
 
-def _normalized(text: str) -> str:
-    return re.sub(r"\d+", "#", text).strip()
+def _repeat_key(text: str) -> str:
+    """A header's words without its numbers, in any order: the running header of even
+    pages ("S/PV.8699 Maintenance of … 09/01/2020") and of odd pages ("09/01/2020
+    Maintenance of … S/PV.8699") are one header."""
+    return " ".join(sorted(re.findall(r"[^\W\d_]+", text.casefold())))
 
 
 def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
                          symbols: Sequence[str]) -> list[Line]:
-    """Remove running headers and footers: lines in the top or bottom band of a page that
-    are furniture, or that repeat (digits aside) in that band on several pages."""
+    """Remove running headers and footers from the top and bottom bands of the pages:
+    pieces of a line (words set apart by a wide gap) that are furniture, or whose words
+    (numbers aside, in any order) stand in that band on most pages. A line keeps what
+    is left of it (a job number beside a disclaimer box)."""
     def in_band(line: Line) -> bool:
         height = page_heights[line.page - 1]
         return line.top < height * config.HEADER_BAND or line.bottom > height * (1 - config.FOOTER_BAND)
 
-    band_texts = Counter(_normalized(l.text) for l in lines if in_band(l))
-    repeated = {t for t, n in band_texts.items()
-                if n >= 3 and n >= len(page_heights) / 2 and len(page_heights) >= 3}
-    return [l for l in lines
-            if not (in_band(l) and (is_furniture(l.text, symbols) or _normalized(l.text) in repeated))]
+    banded = {id(line): _pieces(line) for line in lines if in_band(line)}
+    pages_of: dict[str, set[int]] = {}
+    for line in lines:
+        for piece in banded.get(id(line), ()):
+            pages_of.setdefault(_repeat_key(_text(piece)), set()).add(line.page)
+        if id(line) in banded:
+            pages_of.setdefault(_repeat_key(line.text), set()).add(line.page)
+    least = max(config.MIN_REPEATED_HEADER_PAGES, len(page_heights) * config.REPEATED_HEADER_SHARE)
+    repeated = {key for key, pages in pages_of.items() if key and len(pages) >= least}
+
+    def furniture(text: str, whole: bool = False) -> bool:
+        return is_furniture(text, symbols, any_symbol=whole) or _repeat_key(text) in repeated
+
+    out = []
+    for line in lines:
+        pieces = banded.get(id(line))
+        if pieces is None:
+            out.append(line)
+        elif not furniture(line.text, whole=True):
+            kept = [w for piece in pieces if not furniture(_text(piece)) for w in piece]
+            if len(kept) == len(line.words):
+                out.append(line)
+            elif kept:
+                out.append(replace(make_line(line.page, kept), column=line.column, columns=line.columns))
+    return out
 
 
+def _pieces(line: Line) -> list[list[Word]]:
+    """The line's words in runs set apart by gaps wider than the furniture gap."""
+    words = sorted(line.words, key=lambda w: w.x0)
+    pieces = [[words[0]]]
+    for prev, word in zip(words, words[1:]):
+        if word.x0 - prev.x1 > config.FURNITURE_PIECE_GAP:
+            pieces.append([])
+        pieces[-1].append(word)
+    return pieces
+
+
+def _text(words: Sequence[Word]) -> str:
+    return " ".join(w.text for w in words)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Iterable, Sequence
 
 from . import config
+from .columns import column_regions
 from .scripts import _is_rtl, bidi_order, join_words, logical_order
 from .types import Char, Line, Word
 
@@ -61,7 +62,8 @@ def _word(chars: list[Char]) -> Word:
                 max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
 
 
-def _make_line(page: int, words: list[Word]) -> Line:
+def make_line(page: int, words: list[Word]) -> Line:
+    """A line of ``words`` (one baseline): text in reading order, box, size and style."""
     sizes = Counter()
     for w in words:
         sizes[round(w.size, 1)] += max(len(w.text), 1)
@@ -105,6 +107,16 @@ def _superscripts_resolved(words: list[Word]) -> list[Word]:
     return out
 
 
+def page_lines(page: int, words: Sequence[Word]) -> list[Line]:
+    """A page's lines in reading order: column by column where the page is set in
+    columns (:mod:`pipeline.columns`), each line told its column."""
+    regions = column_regions(words, rtl=_is_rtl(words))
+    if len(regions) == 1:
+        return lines_from_words(page, regions[0].words)
+    return [replace(line, column=region.column, columns=region.columns)
+            for region in regions for line in lines_from_words(page, region.words)]
+
+
 def lines_from_words(page: int, words: Iterable[Word]) -> list[Line]:
     """Group a page's words into lines, top to bottom. Superscripts join the line they
     stand on; their references are dropped."""
@@ -127,7 +139,7 @@ def lines_from_words(page: int, words: Iterable[Word]) -> list[Line]:
             baseline_rows.append(row)
     rows = baseline_rows
     rows = _merge_small_rows(rows)
-    return [_make_line(page, _superscripts_resolved(row)) for row in rows if row]
+    return [make_line(page, _superscripts_resolved(row)) for row in rows if row]
 
 
 def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:

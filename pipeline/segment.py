@@ -39,23 +39,40 @@ LETTER_TYPES = {"letter", "note_verbale"}
 
 @dataclass
 class Layout:
-    """The measures of a document's page design, taken from its lines."""
+    """The measures of a document's page design, taken from its lines: the body size,
+    the line pitch, and the margins of each kind of text block (full width, or column
+    ``i`` of ``n``), so that indents and short lines are judged within a column."""
 
     body_size: float
-    left: float
-    right: float
     pitch: float
+    frames: dict[tuple[int, int], tuple[float, float]]
 
     @classmethod
     def of(cls, lines: Sequence[Line]) -> "Layout":
         size = body_size(lines)
         body = [l for l in lines if abs(l.size - size) < 0.6] or list(lines)
-        left = Counter(round(l.x0) for l in body).most_common(1)[0][0]
-        right = sorted(l.x1 for l in body)[int(len(body) * 0.9)]
         steps = [b.top - a.top for a, b in zip(body, body[1:])
-                 if a.page == b.page and 0 < b.top - a.top < size * 2.2]
+                 if a.page == b.page and a.column == b.column and 0 < b.top - a.top < size * 2.2]
         pitch = statistics.median(steps) if steps else size * 1.2
-        return cls(size, left, right, pitch)
+        frames = {}
+        for key in {(l.columns, l.column) for l in lines}:
+            framed = [l for l in body if (l.columns, l.column) == key] or [l for l in lines if (l.columns, l.column) == key]
+            frames[key] = _margins(framed)
+        return cls(size, pitch, frames)
+
+    def left_of(self, line: Line) -> float:
+        return self.frames[(line.columns, line.column)][0]
+
+    def right_of(self, line: Line) -> float:
+        return self.frames[(line.columns, line.column)][1]
+
+
+def _margins(lines: Sequence[Line]) -> tuple[float, float]:
+    """The left margin (the commonest line start) and right margin (where nine lines in
+    ten have ended) of a block of lines."""
+    left = Counter(round(l.x0) for l in lines).most_common(1)[0][0]
+    right = sorted(l.x1 for l in lines)[int(len(lines) * 0.9)]
+    return float(left), right
 
 
 @dataclass
@@ -146,7 +163,7 @@ def _near_row(lines: Sequence[Line], rows: Sequence[bool], i: int, step: int, la
     while 0 <= j < len(lines) and abs(lines[j].top - lines[i].top) < layout.pitch * 4:
         if rows[j]:
             return True
-        if lines[j].size >= layout.body_size and lines[j].x1 >= layout.right - layout.body_size:
+        if lines[j].size >= layout.body_size and lines[j].x1 >= layout.right_of(lines[j]) - layout.body_size:
             return False  # a full body line between: not the same table
         j += step
     return False
@@ -154,7 +171,7 @@ def _near_row(lines: Sequence[Line], rows: Sequence[bool], i: int, step: int, la
 
 def _between_rows(lines: Sequence[Line], rows: Sequence[bool], i: int, layout: Layout) -> bool:
     """A short line (a wrapped cell, a sub-heading row) inside a table."""
-    full_body = lines[i].size >= layout.body_size and lines[i].x1 >= layout.right - layout.body_size
+    full_body = lines[i].size >= layout.body_size and lines[i].x1 >= layout.right_of(lines[i]) - layout.body_size
     return not full_body and _near_row(lines, rows, i, -1, layout) and _near_row(lines, rows, i, 1, layout)
 
 
@@ -162,12 +179,12 @@ def _between_rows(lines: Sequence[Line], rows: Sequence[bool], i: int, layout: L
 
 def _ends_paragraph(line: Line, layout: Layout) -> bool:
     """The line stops short of the right margin after a sentence end."""
-    short = line.x1 < layout.right - layout.body_size * 1.5
+    short = line.x1 < layout.right_of(line) - layout.body_size * 1.5
     return short or bool(SENTENCE_END.search(line.text.rstrip()))
 
 
 def _opens_paragraph(line: Line, layout: Layout) -> bool:
-    indented = line.x0 > layout.left + config.INDENT_MIN
+    indented = line.x0 > layout.left_of(line) + config.INDENT_MIN
     return indented or bool(NUMBER.match(line.text) or BULLET.match(line.text))
 
 
@@ -180,19 +197,28 @@ def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
     if zone == "footnote":
         return bool(FOOTNOTE_MARK.match(line.text)) and (line.page != prev.page or line.x0 <= prev.x0 + 1)
     gap = line.top - prev.top
-    if not _same_style(prev, line) and (line.page != prev.page or gap > layout.pitch * 1.15
+    flow_break = _flow_break(prev, line)
+    if not _same_style(prev, line) and (flow_break or gap > layout.pitch * 1.15
                                         or _ends_paragraph(prev, layout) or abs(line.size - prev.size) >= 0.6):
         return True
-    if line.page != prev.page:
-        return _ends_paragraph(prev, layout) and (
-            _opens_paragraph(line, layout) or prev.x1 < layout.right - layout.body_size * 1.5)
+    if flow_break:
+        if line.text[:1].islower():  # mid-sentence
+            return False
+        if not SENTENCE_END.search(prev.text.rstrip()):  # the sentence runs on, unless a block opens
+            return _opens_paragraph(line, layout)
+        return _opens_paragraph(line, layout) or prev.x1 < layout.right_of(prev) - layout.body_size * 1.5
     if gap > max(layout.pitch, line.size * 1.05) * config.PARAGRAPH_GAP_RATIO:
         return True
     if NUMBER.match(line.text) or BULLET.match(line.text):
         return _ends_paragraph(prev, layout)
-    indented = line.x0 > layout.left + config.INDENT_MIN and line.x0 > prev.x0 + config.INDENT_MIN
+    indented = line.x0 > layout.left_of(line) + config.INDENT_MIN and line.x0 > prev.x0 + config.INDENT_MIN
     return (indented and _ends_paragraph(prev, layout) and not _centred_pair(prev, line, layout)
             and not _hanging(prev, line))
+
+
+def _flow_break(prev: Line, line: Line) -> bool:
+    """The text goes on on another page or in another column: vertical gaps say nothing there."""
+    return line.page != prev.page or (line.column, line.columns) != (prev.column, prev.columns)
 
 
 def _hanging(prev: Line, line: Line) -> bool:
@@ -203,7 +229,7 @@ def _hanging(prev: Line, line: Line) -> bool:
 
 def _centred_pair(a: Line, b: Line, layout: Layout) -> bool:
     """Two lines centred on one axis (a wrapped centred title), not a new indent."""
-    off_margin = a.x0 > layout.left + config.INDENT_MIN and b.x0 > layout.left + config.INDENT_MIN
+    off_margin = a.x0 > layout.left_of(a) + config.INDENT_MIN and b.x0 > layout.left_of(b) + config.INDENT_MIN
     return off_margin and abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) < layout.body_size
 
 
@@ -339,8 +365,8 @@ def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
     if len(letters) >= 4 and sum(c.isupper() for c in letters) > len(letters) * 0.8:
         return True
     lines = d.block.lines
-    centred = all(l.x0 > layout.left + config.INDENT_MIN and l.x1 < layout.right - config.INDENT_MIN
-                  and abs((l.x0 + l.x1) / 2 - (layout.left + layout.right) / 2) < layout.body_size * 2
+    centred = all(l.x0 > layout.left_of(l) + config.INDENT_MIN and l.x1 < layout.right_of(l) - config.INDENT_MIN
+                  and abs((l.x0 + l.x1) / 2 - (layout.left_of(l) + layout.right_of(l)) / 2) < layout.body_size * 2
                   for l in lines)
     return centred and words <= 12
 

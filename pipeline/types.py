@@ -64,7 +64,18 @@ class Line:
     italic: bool
     column_gaps: int = 0  # gaps wider than config.TABLE_COLUMN_GAP: a table row's sign
     rtl: bool = False     # right-to-left script: words run from right to left
-    column: int = 0       # the text column of the page the line stands in (0: full width or the first)
+    column: int = 0       # the line's column in its stack, in reading order (0: full width or the first)
+    columns: int = 1      # how many columns its stack has (1: full width)
+
+
+@dataclass(frozen=True)
+class Region:
+    """Words of a page read as one block: a full-width stack (``columns`` 1) or one of
+    the ``columns`` columns of a stack, ``column`` counted in reading order."""
+
+    words: list[Word]
+    column: int = 0
+    columns: int = 1
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _line(text, x0, top, page=1, x1=498.0, size=10.0, bold=False):
     return Line(page, (word,), text, x0, x1, top, top + size, size, bold, False)
 
 
-LAYOUT = Layout(body_size=10.0, left=117.6, right=498.0, pitch=12.0)
+LAYOUT = Layout(body_size=10.0, pitch=12.0, frames={(1, 0): (117.6, 498.0)})
 
 
 def test_paragraph_breaks_from_gaps_indents_and_pages():
