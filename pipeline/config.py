@@ -27,6 +27,7 @@ REPEATED_HEADER_SHARE = 0.5    # …this share of the pages) is a running one, w
 FURNITURE_PIECE_GAP = 20.0      # pt: pieces of a header line this far apart are judged one by one
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
+MASTHEAD_WRAP_RATIO = 1.6     # a line this many sizes (top to top) under an agenda item wraps its title
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
 
@@ -43,6 +44,7 @@ MAX_COLUMN_DEPTH = 2           # gutters looked for inside a column (three or fo
 PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph
 INDENT_MIN = 8.0               # pt: a first line this much right of the left margin is indented
 TABLE_COLUMN_GAP = 14.0        # pt between two words of a line: a column gap (tables)
+MAX_TITLE_CHARS = 400          # a longer paragraph is no title, whatever it says
 FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the page foot: footnote
 
 # --- tag -----------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float,
         masthead.language = lexicon.detect_language(body_text)
     lines = [l for lines in pages for l in lines]
     lines = lines[n_head:]
-    lines = strip_page_furniture(lines, heights, masthead.symbols)
+    lines = strip_page_furniture(lines, heights, masthead.symbols, masthead.job_number)
     return ExtractedDocument(len(sizes), list(sizes), lines, list(rules), masthead, True)
 
 

@@ -54,16 +54,18 @@ def _repeat_key(text: str) -> str:
 
 
 def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
-                         symbols: Sequence[str]) -> list[Line]:
+                         symbols: Sequence[str], job_number: str | None = None) -> list[Line]:
     """Remove running headers and footers from the top and bottom bands of the pages:
     pieces of a line (words set apart by a wide gap) that are furniture, or whose words
-    (numbers aside, in any order) stand in that band on most pages. A line keeps what
-    is left of it (a job number beside a disclaimer box)."""
-    def in_band(line: Line) -> bool:
+    (numbers aside, in any order) stand in that band on most pages; and the document's
+    job number wherever it stands (a disclaimer box lifts it above the band). A line
+    keeps what is left of it."""
+    def judged(line: Line) -> bool:
         height = page_heights[line.page - 1]
-        return line.top < height * config.HEADER_BAND or line.bottom > height * (1 - config.FOOTER_BAND)
+        return line.top < height * config.HEADER_BAND or line.bottom > height * (1 - config.FOOTER_BAND) or \
+            bool(job_number and job_number in line.text)
 
-    banded = {id(line): _pieces(line) for line in lines if in_band(line)}
+    banded = {id(line): _pieces(line) for line in lines if judged(line)}
     pages_of: dict[str, set[int]] = {}
     for line in lines:
         for piece in banded.get(id(line), ()):

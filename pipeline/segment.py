@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 from . import config, lexicon
 from .layout import body_size, line_cells
 from .scripts import join_words
-from .types import ExtractedDocument, LetterInfo, Line, Paragraph
+from .types import ExtractedDocument, LetterInfo, Line, Masthead, Paragraph
 
 NUMBER = re.compile(
     r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)\s+(?=\S)")
@@ -330,8 +330,11 @@ def _take_number(draft: Draft) -> None:
             return
 
 
-def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
-    """Set each draft's kind: title, heading, body, list_item, signature, note, footnote, table."""
+def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_by_content: bool = True) -> None:
+    """Set each draft's kind: title, heading, body, list_item, signature, note, footnote,
+    table. With ``titles_by_content`` the first paragraph of the first page that says it
+    is a letter's title ("Letter dated …", "Note verbale dated …") is the title, whatever
+    its type (1990s letters set it in plain roman)."""
     t = lexicon.terms()
     seen_title = False
     for d in drafts:
@@ -344,7 +347,8 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int) -> None:
             d.kind = "signature"
         elif BRACKETED.match(d.text):
             d.kind = "note"
-        elif _is_title(d, t, styled) or (styled and big and not seen_title and d.first.page == first_body_page):
+        elif _is_title(d, t, styled) or (not seen_title and d.first.page == first_body_page and (
+                styled and big or titles_by_content and _says_title(d.text))):
             d.kind = "title"
             seen_title = True
         elif ((styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text)) or (
@@ -372,11 +376,17 @@ def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
 
 
 def _is_title(d: Draft, t: dict, set_apart: bool) -> bool:
-    if not set_apart or len(d.text) > 400:
+    if not set_apart or len(d.text) > config.MAX_TITLE_CHARS:
         return False
     if title_type(d.text) in LETTER_TYPES:
         return True
     return _annex_kind(d.text, t) is not None and (len(d.text.split()) > 3 or lexicon.CJK.search(d.text))
+
+
+def _says_title(text: str) -> bool:
+    """A letter's title by its words: it opens as one and is no sentence."""
+    return title_type(text) in LETTER_TYPES and len(text) <= config.MAX_TITLE_CHARS \
+        and not text.rstrip().endswith((".", ";", ":"))
 
 
 def title_type(text: str) -> str | None:
@@ -417,10 +427,21 @@ def assign_sections(drafts: list[Draft], is_letter: bool) -> None:
 
 # --- letter anatomy -------------------------------------------------------------------
 
-def doc_type_of(symbol: str | None, heads: Sequence[str]) -> str:
+def masthead_doc_type(masthead: Masthead) -> str | None:
+    """The kind of document the masthead names: by its symbol (S/RES/… a resolution,
+    S/PV.… a meeting record, S/Agenda/… an agenda) or its meeting number; None when it
+    does not say."""
+    for part, doc_type in lexicon.terms()["symbol_doc_types"].items():
+        if masthead.symbol and part in masthead.symbol:
+            return doc_type
+    return "meeting_record" if masthead.meeting_number is not None else None
+
+
+def doc_type_of(known: str | None, heads: Sequence[str]) -> str:
+    """The document's type: as the masthead says, else as its first titles say."""
     t = lexicon.terms()
-    if symbol and "/RES/" in symbol:
-        return "resolution"
+    if known:
+        return known
     for text in heads:
         kind = title_type(text)
         if kind:
@@ -433,9 +454,9 @@ def doc_type_of(symbol: str | None, heads: Sequence[str]) -> str:
     return "other"
 
 
-def addressee_of(title: str) -> str | None:
-    """To whom the letter is addressed, in English: the first addressee named after
-    "addressed to", and a second one joined to it ("… and the President of the Security
+def addressees_of(title: str) -> list[str]:
+    """To whom the letter is addressed, in English: the addressee named after
+    "addressed to", and those joined to it ("… and the President of the Security
     Council", in identical letters)."""
     t = lexicon.terms()
     folded = lexicon.fold(title)
@@ -444,14 +465,20 @@ def addressee_of(title: str) -> str | None:
     found = sorted((target.find(p), len(p), name)
                    for name, phrases in t["addressees"].items() for p in lexicon.folded(phrases) if p in target)
     if not found:
-        return None
+        return []
     start, length, first = found[0]
     names = [first]
     for other_start, _, other in found[1:]:
         between = target[start + length:other_start]
         if other not in names and re.fullmatch(r"\W*(?:and|et|y|и|و|和)\W+(?:(?:the|le|la|l'|a|al|el)\W*)*", between):
             names.append(other)
-    return " and ".join(names)
+    return names
+
+
+def addressee_of(title: str) -> str | None:
+    """The first addressee of a letter's title, in English."""
+    names = addressees_of(title)
+    return names[0] if names else None
 
 
 def author_of(title: str, country_code: Callable[[str], str | None],
@@ -487,19 +514,21 @@ def _name_candidates(title: str) -> Iterator[str]:
 CountryLookup = Callable[[str], "str | None"]
 
 
-def letter_info(drafts: Sequence[Draft], symbol: str | None,
+def letter_info(drafts: Sequence[Draft], known_type: str | None,
                 country_code: CountryLookup | None = None, country_name: CountryLookup | None = None) -> LetterInfo:
     heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
-    doc_type = doc_type_of(symbol, heads)
+    doc_type = doc_type_of(known_type, heads)
     titles = [d.text for d in drafts if d.kind == "title"]
     title = titles[0] if titles else (heads[0] if heads else None)
     if doc_type not in LETTER_TYPES or not title:
         return LetterInfo(title=title, doc_type=doc_type)
+    addressees = addressees_of(title)
     return LetterInfo(
         title=title,
         letter_date=lexicon.parse_date(title),
         author=author_of(title, country_code, country_name) if country_code and country_name else None,
-        addressee=addressee_of(title),
+        addressee=addressees[0] if addressees else None,
+        addressees=tuple(addressees),
         doc_type=doc_type,
     )
 
@@ -536,8 +565,9 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
             drafts.append(Draft(block, text))
     for d in drafts:
         _take_number(d)
-    classify(drafts, layout, doc.lines[0].page)
-    info = letter_info(drafts, doc.masthead.symbol, country_code, country_name)
+    known_type = masthead_doc_type(doc.masthead)
+    classify(drafts, layout, doc.lines[0].page, titles_by_content=known_type is None)
+    info = letter_info(drafts, known_type, country_code, country_name)
     assign_sections(drafts, info.doc_type in LETTER_TYPES)
     paragraphs = [
         Paragraph(para_id=i, section=d.section, kind=d.kind, text=d.text, number=d.number,

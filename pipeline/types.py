@@ -111,6 +111,12 @@ class Masthead:
     language: str | None = None
     original_language: str | None = None
     job_number: str | None = None
+    reissue: bool = False                 # the symbol carries a reissue mark ("S/2025/632*")
+    session: str | None = None            # "Eightieth session", as printed
+    agenda_items: list[str] = field(default_factory=list)  # "26", "15 c)"
+    meeting_number: int | None = None     # a meeting record's "8699th meeting"
+    meeting_time: str | None = None       # "10 a.m."
+    resumption: int | None = None         # "S/PV.8699 (Resumption 1)"
 
 
 @dataclass
@@ -132,7 +138,8 @@ class LetterInfo:
     title: str | None = None
     letter_date: dt.date | None = None
     author: str | None = None
-    addressee: str | None = None
+    addressee: str | None = None          # the first addressee
+    addressees: tuple[str, ...] = ()      # every addressee (identical letters)
     doc_type: DocType = "other"
 
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import schemas
 from .store import PART_META, PARTS_DIR
-from .types import Paragraph, Tags
+from .types import LetterInfo, Masthead, Paragraph, Tags
 
 
 
@@ -39,15 +39,19 @@ def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> d
             "pipeline_version": version, "processed_at": utc_now()}
 
 
-def document_row(base: dict, page_count: int, masthead, letter) -> dict:
-    """The documents row of a processed document: its masthead (extract.Masthead) and
-    its letter's anatomy (segment.LetterInfo)."""
+def document_row(base: dict, page_count: int, masthead: Masthead, letter: LetterInfo) -> dict:
+    """The documents row of a processed document: its masthead and its letter's anatomy."""
+    record = letter.doc_type == "meeting_record"
     return {
         **base, "page_count": page_count, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
-        "organ": masthead.organ, "distribution": masthead.distribution, "date": masthead.date,
-        "language": masthead.language, "original_language": masthead.original_language,
-        "job_number": masthead.job_number, "title": letter.title, "letter_date": letter.letter_date,
-        "author": letter.author, "addressee": letter.addressee, "doc_type": letter.doc_type, "status": "ok",
+        "reissue": masthead.reissue, "organ": masthead.organ, "distribution": masthead.distribution,
+        "date": masthead.date, "language": masthead.language, "original_language": masthead.original_language,
+        "job_number": masthead.job_number, "session": masthead.session, "agenda_items": masthead.agenda_items or None,
+        "title": letter.title, "letter_date": letter.letter_date, "author": letter.author,
+        "addressee": letter.addressee, "addressees": list(letter.addressees) or None, "doc_type": letter.doc_type,
+        "meeting_number": masthead.meeting_number if record else None, "meeting_date": masthead.date if record else None,
+        "meeting_time": masthead.meeting_time if record else None, "resumption": masthead.resumption,
+        "status": "ok",
     }
 
 

@@ -190,4 +190,4 @@ def test_ligatures_are_expanded():
     ("A/C.5/48/SR.59", ["A/C.5/48/SR.59"]),
 ])
 def test_symbols_joint_split_and_asterisks_dropped(text, symbols):
-    assert masthead._symbols_in(text) == symbols
+    assert masthead.symbols_in(text)[0] == symbols
