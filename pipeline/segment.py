@@ -7,6 +7,7 @@ Everything here is pure: :func:`segment` takes an :class:`ExtractedDocument`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import statistics
 from collections import Counter
@@ -483,12 +484,33 @@ def addressee_of(title: str) -> str | None:
 
 def author_of(title: str, country_code: Callable[[str], str | None],
               country_name: Callable[[str], str | None]) -> str | None:
-    """The first State named in the title, in English."""
+    """Who wrote: the entity whose chair, president or observer signs ("the Committee on
+    the Exercise of …", a State's name in English when the entity is one), else the
+    first State named in the title, in English."""
+    entity = _writing_entity(title)
+    if entity:
+        code = country_code(entity)
+        return country_name(code) if code else entity
     for candidate in _name_candidates(title):
         code = country_code(candidate)
         if code:
             return country_name(code)
     return None
+
+
+def _writing_entity(title: str) -> str | None:
+    """The entity named after the writer's office in a title ("from the Chair of the
+    Committee on …", "from the Permanent Observer of Palestine"), or None."""
+    for pattern in _entity_patterns():
+        m = pattern.search(title)
+        if m:
+            return m.group("entity").strip(" ,") or None
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _entity_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in lexicon.terms()["author_entity_patterns"]]
 
 
 ARABIC_PROCLITIC = re.compile(r"^(?:لل|[وبلك]ال)")

@@ -56,6 +56,13 @@ def test_letter_anatomy(french_letter, letter_gold):
      "Permanente de México ante las Naciones Unidas", "Mexico", "President of the Security Council"),
     ("Letter dated 5 May 2015 from the Secretary-General addressed to the President of the Security Council",
      None, "President of the Security Council"),
+    ("Letter dated 27 February 1990 from the Permanent Observer of Palestine to the United Nations addressed to "
+     "the Secretary-General", "State of Palestine", "Secretary-General"),
+    ("Letter dated 3 June 2024 from the Chair of the Committee on the Exercise of the Inalienable Rights of the "
+     "Palestinian People addressed to the Secretary-General",
+     "Committee on the Exercise of the Inalienable Rights of the Palestinian People", "Secretary-General"),
+    ("Lettre datée du 3 juin 2024, adressée au Secrétaire général par le Président du Comité des sanctions",
+     "Comité des sanctions", "Secretary-General"),
 ])
 def test_author_and_addressee_from_titles(title, author, addressee):
     assert segment.author_of(title, tag.country_code, tag.country_name) == author
