@@ -86,8 +86,10 @@ def _segmented(doc):
 
 
 def cmd_segment(args) -> int:
-    paragraphs, info = _segmented(_extracted(args.pdf))
-    _print_json({"letter": asdict(info), "paragraphs": [asdict(p) for p in paragraphs]})
+    seg = _segmented(_extracted(args.pdf))
+    _print_json({"letter": asdict(seg.letter), "paragraphs": [asdict(p) for p in seg.paragraphs],
+                 **({"speeches": [asdict(s) for s in seg.speeches],
+                     "participants": [asdict(m) for m in seg.participants]} if seg.speeches else {})})
     return 0
 
 
@@ -95,8 +97,7 @@ def cmd_tag(args) -> int:
     from . import tag
 
     doc = _extracted(args.pdf)
-    paragraphs, _ = _segmented(doc)
-    tags = tag.tag_document(paragraphs, doc.masthead.language)
+    tags = tag.tag_document(_segmented(doc).paragraphs, doc.masthead.language)
     _print_json({"entities": [asdict(e) for e in tags.entities], "topics": [asdict(t) for t in tags.topics]})
     return 0
 

@@ -46,6 +46,8 @@ INDENT_MIN = 8.0               # pt: a first line this much right of the left ma
 TABLE_COLUMN_GAP = 14.0        # pt between two words of a line: a column gap (tables)
 MAX_TITLE_CHARS = 400          # a longer paragraph is no title, whatever it says
 FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the page foot: footnote
+MAX_SPEAKER_WORDS = 12         # words a speaker's bold name may have (with titles)
+SPEAKER_LABEL_SLACK = 8        # characters of spacing between a label as read and as joined
 
 # --- tag -----------------------------------------------------------------------------
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}

@@ -188,6 +188,10 @@ def line_segments(line: Line, min_gap: float) -> list[str]:
     return [join_words([w.text for w in part]) for part in parts]
 
 
+DOT_LEADER = re.compile(r"\s*(?:\.\s*){4,}")
+
+
 def line_cells(line: Line) -> list[str]:
-    """The line's text split at column gaps (for table rows)."""
-    return line_segments(line, config.TABLE_COLUMN_GAP)
+    """The line's text split at column gaps and dot leaders (for table rows)."""
+    return [cell for segment in line_segments(line, config.TABLE_COLUMN_GAP)
+            for cell in DOT_LEADER.split(segment) if cell.strip()]

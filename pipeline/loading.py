@@ -76,6 +76,8 @@ def arrow_to_pandas_dtype(type_: pa.DataType) -> pd.api.extensions.ExtensionDtyp
         return STRING_DTYPE
     if pa.types.is_integer(type_):
         return pd.api.types.pandas_dtype(str(type_).capitalize())  # int32 -> Int32
+    if pa.types.is_boolean(type_):
+        return pd.BooleanDtype()  # nullable: a failed document's flags are unknown
     return None
 
 

@@ -75,7 +75,7 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "tag", "types", "write", "engines/plumber")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "speakers", "columns", "tag", "types", "write", "engines/plumber")
 
 
 @lru_cache(maxsize=1)
@@ -130,11 +130,11 @@ def build_document(source: SourceFile, extracted=None):
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer"
     with in_stage("segment"):
-        paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+        seg = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
-        tags = tag.tag_document(paragraphs, doc.masthead.language)
-    document = write.document_row(_base(source), doc.page_count, doc.masthead, info)
-    return write.document_tables(document, paragraphs, tags), doc.page_count, "ok"
+        tags = tag.tag_document(seg.paragraphs, doc.masthead.language)
+    document = write.document_row(_base(source), doc.page_count, doc.masthead, seg)
+    return write.document_tables(document, seg, tags), doc.page_count, "ok"
 
 
 def _base(source: SourceFile) -> dict:

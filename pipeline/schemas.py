@@ -39,6 +39,7 @@ DOCUMENTS = pa.schema([
     column("meeting_date", pa.date32(), "Date of the meeting of a meeting record.", "2020-01-09"),
     column("meeting_time", pa.string(), "Time the meeting was called, as printed.", "10 a.m."),
     column("resumption", pa.int32(), "Resumption of a meeting (its symbol's \"(Resumption 1)\").", "1"),
+    column("president", pa.string(), "President of the meeting, as printed in the masthead.", "Mr. Pham Binh Minh"),
     column("page_count", pa.int32(), "Number of pages of the PDF.", "4"),
     column("n_paragraphs", pa.int32(), "Number of rows in paragraphs for this document.", "25"),
     column("status", pa.string(), "ok, no_text_layer or failed.", "ok"),
@@ -54,7 +55,29 @@ PARAGRAPHS = pa.schema([
     column("number", pa.string(), "Paragraph number as printed, kept off the text.", "5."),
     column("page_start", pa.int16(), "Page where the paragraph starts (from 1).", "2"),
     column("page_end", pa.int16(), "Page where it ends.", "3"),
-    column("text", pa.string(), "Repaired text; table rows on separate lines.", "La Fédération de Russie compte organiser…"),
+    column("text", pa.string(), "Repaired text; table rows on separate lines; a speaker's label taken off.", "La Fédération de Russie compte organiser…"),
+    column("speech_id", pa.int32(), "Speaker's turn (speeches.speech_id) of a meeting record, null outside speeches.", "3"),
+])
+
+SPEECHES = pa.schema([
+    column("doc_id", pa.string(), "Document key.", "3f1c9a0b5e2d7c44"),
+    column("speech_id", pa.int32(), "Turn in reading order within the record, from 0.", "3"),
+    column("speaker", pa.string(), "Speaker as printed before the colon, without the affiliation.", "Mr. Nebenzia"),
+    column("affiliation", pa.string(), "Affiliation as printed in parentheses; null when none.", "Russian Federation"),
+    column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the speaker's State (the President's: the presiding State).", "RUS"),
+    column("role", pa.string(), "president, secretary_general, member, non_member, observer, briefer or other.", "member"),
+    column("spoke_in", pa.string(), "ISO 639-1 code of the language the speaker used, when printed (\"spoke in French\").", "ru"),
+    column("para_start", pa.int32(), "First paragraph of the turn (paragraphs.para_id).", "12"),
+    column("para_end", pa.int32(), "Last paragraph of the turn (inclusive).", "15"),
+    column("n_words", pa.int32(), "Words of the turn.", "412"),
+])
+
+PARTICIPANTS = pa.schema([
+    column("doc_id", pa.string(), "Document key.", "3f1c9a0b5e2d7c44"),
+    column("country_code", pa.string(), "ISO 3166-1 alpha-3 code of the State.", "CHN"),
+    column("country", pa.string(), "State as printed in the masthead's table.", "China"),
+    column("representative", pa.string(), "Representative as printed.", "Mr. Zhang Jun"),
+    column("role", pa.string(), "president or member.", "member"),
 ])
 
 ENTITIES = pa.schema([
@@ -119,6 +142,8 @@ DOCUMENT_TABLES: dict[str, pa.Schema] = {
     "paragraphs": PARAGRAPHS,
     "entities": ENTITIES,
     "topics": TOPICS,
+    "speeches": SPEECHES,
+    "participants": PARTICIPANTS,
 }
 REFERENCE_TABLES: dict[str, pa.Schema] = {
     "organizations": ORGANIZATIONS,
@@ -127,4 +152,4 @@ REFERENCE_TABLES: dict[str, pa.Schema] = {
 TABLES: dict[str, pa.Schema] = {**DOCUMENT_TABLES, "errors": ERRORS, **REFERENCE_TABLES}
 
 # Columns analysts filter on: loaded as pandas categoricals.
-CATEGORICAL_COLUMNS = {"kind", "section", "label", "language", "doc_type", "status", "stage", "source"}
+CATEGORICAL_COLUMNS = {"kind", "section", "label", "language", "doc_type", "status", "stage", "source", "role"}

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
 from . import config, lexicon
-from .layout import body_size, line_cells
+from .layout import DOT_LEADER, body_size, line_cells
 from .scripts import join_words
-from .types import ExtractedDocument, LetterInfo, Line, Masthead, Paragraph
+from .speakers import participants, speaker_label, strip_label, turns
+from .types import ExtractedDocument, LetterInfo, Line, Masthead, Paragraph, Segmented, SpeakerLabel
 
 NUMBER = re.compile(
     r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)\s+(?=\S)")
@@ -87,6 +88,8 @@ class Block:
 # --- zones: tables and footnotes ------------------------------------------------------
 
 def _is_table_row(line: Line) -> bool:
+    if DOT_LEADER.search(line.text):
+        return True  # "China . . . . . . Mr. Zhang Jun", a table of contents
     gaps = line.column_gaps
     if gaps and NUMBER.match(line.text):
         first, second = line.words[0], line.words[1] if len(line.words) > 1 else None
@@ -542,6 +545,8 @@ def letter_info(drafts: Sequence[Draft], known_type: str | None,
     doc_type = doc_type_of(known_type, heads)
     titles = [d.text for d in drafts if d.kind == "title"]
     title = titles[0] if titles else (heads[0] if heads else None)
+    if doc_type == "meeting_record":
+        return LetterInfo(doc_type=doc_type)  # a record has an agenda, not a title
     if doc_type not in LETTER_TYPES or not title:
         return LetterInfo(title=title, doc_type=doc_type)
     addressees = addressees_of(title)
@@ -566,15 +571,20 @@ def mirrored_if_rtl(lines: Sequence[Line], page_sizes: Sequence[tuple[float, flo
 
 
 def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
-            country_name: CountryLookup | None = None) -> tuple[list[Paragraph], LetterInfo]:
-    """Paragraphs in reading order, and the letter's anatomy. ``country_code`` (a State's
-    name in any language to ISO 3166 alpha-3) and ``country_name`` (code to English name)
-    find the letter's author; without them it stays unknown."""
+            country_name: CountryLookup | None = None) -> Segmented:
+    """Paragraphs in reading order, the letter's anatomy and, in a meeting record, the
+    speakers' turns. ``country_code`` (a State's name in any language to ISO 3166
+    alpha-3) and ``country_name`` (code to English name) find the letter's author and
+    the speakers' States; without them they stay unknown."""
     if not doc.lines:
-        return [], LetterInfo()
+        return Segmented([], LetterInfo())
+    known_type = masthead_doc_type(doc.masthead)
+    record = known_type == "meeting_record"
     lines = mirrored_if_rtl(doc.lines, doc.page_sizes)
     layout = Layout.of(lines)
     blocks = [p for block in zone_blocks(lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
+    if record:
+        blocks = [p for block in blocks for p in _split_at_labels(block)]
     all_text = "\n".join(l.text for l in doc.lines)
     keeps = hyphen_keeper(all_text, lexicon.terms()["hyphen_prefixes"])
     drafts = []
@@ -585,14 +595,41 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
             text = repair(join_lines([l.text for l in block.lines], keeps))
         if text:
             drafts.append(Draft(block, text))
-    for d in drafts:
-        _take_number(d)
-    known_type = masthead_doc_type(doc.masthead)
+    labels: dict[int, SpeakerLabel] = {}
+    for i, d in enumerate(drafts):
+        label = speaker_label(d.block.lines) if record and d.block.zone == "body" else None
+        if label is not None:
+            labels[i] = label
+            d.text = strip_label(d.text, label)
+        else:
+            _take_number(d)
     classify(drafts, layout, doc.lines[0].page, titles_by_content=known_type is None)
     info = letter_info(drafts, known_type, country_code, country_name)
     assign_sections(drafts, info.doc_type in LETTER_TYPES)
+    kept = [(i, d) for i, d in enumerate(drafts) if d.text]
     paragraphs = [
-        Paragraph(para_id=i, section=d.section, kind=d.kind, text=d.text, number=d.number,
+        Paragraph(para_id=n, section=d.section, kind=d.kind, text=d.text, number=d.number,
                   page_start=d.block.lines[0].page, page_end=d.block.lines[-1].page)
-        for i, d in enumerate(drafts) if d.text]
-    return paragraphs, info
+        for n, (_, d) in enumerate(kept)]
+    if not record:
+        return Segmented(paragraphs, info)
+    members = participants([l for l in doc.lines if l.page == doc.lines[0].page], country_code, country_name)
+    italic = {n for n, (_, d) in enumerate(kept) if all(l.italic for l in d.block.lines)}
+    speeches = turns(paragraphs, {n: labels[i] for n, (i, _) in enumerate(kept) if i in labels}, italic,
+                     members, country_code)
+    speech_of = {pid: sp.speech_id for sp in speeches for pid in range(sp.para_start, sp.para_end + 1)}
+    paragraphs = [replace(p, speech_id=speech_of.get(p.para_id)) for p in paragraphs]
+    president = next((m.representative for m in members if m.role == "president"), None)
+    return Segmented(paragraphs, info, speeches, members, president)
+
+
+def _split_at_labels(block: Block) -> list[Block]:
+    """A block cut before every line that opens with a speaker's label."""
+    if block.zone != "body":
+        return [block]
+    out = [Block(block.zone, [block.lines[0]])]
+    for i, line in enumerate(block.lines[1:], start=1):
+        if speaker_label(block.lines[i:i + 2]) is not None:
+            out.append(Block(block.zone))
+        out[-1].lines.append(line)
+    return out

@@ -15,7 +15,8 @@ PARTS_DIR = ".parts"
 PART_META = "meta.json"
 SOURCES_FILE = "sources.json"
 # every table of the folder (pipeline.schemas.TABLES declares them; a test keeps both equal)
-TABLE_NAMES = ("documents", "paragraphs", "entities", "topics", "errors", "organizations", "unbis_topics")
+TABLE_NAMES = ("documents", "paragraphs", "entities", "topics", "speeches", "participants", "errors",
+               "organizations", "unbis_topics")
 
 
 def read_part_meta(part: Path) -> dict | None:

@@ -154,6 +154,57 @@ class Paragraph:
     page_start: int
     page_end: int
     number: str | None = None
+    speech_id: int | None = None  # the speaker's turn the paragraph belongs to (meeting records)
+
+
+Role = Literal["president", "secretary_general", "member", "non_member", "observer", "briefer", "other"]
+
+
+@dataclass(frozen=True)
+class SpeakerLabel:
+    """The label that opens a speaker's turn: "Mr. Nebenzia (Russian Federation) (spoke
+    in Russian):", and how many characters of the paragraph's text it takes."""
+
+    speaker: str                  # as printed, without the affiliation: "Mr. Nebenzia", "The President"
+    affiliation: str | None       # as printed in parentheses: "Russian Federation"
+    spoke_in: str | None          # ISO 639-1 code from "(spoke in French)" and its older forms
+    length: int                   # characters of the text the label takes, colon included
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A row of a meeting record's masthead table: the President or a Council member."""
+
+    country_code: str | None
+    country: str
+    representative: str
+    role: Literal["president", "member"]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One speaker's turn in a meeting record (a row of the speeches table, without doc_id)."""
+
+    speech_id: int
+    speaker: str
+    affiliation: str | None
+    country_code: str | None
+    role: Role
+    spoke_in: str | None
+    para_start: int
+    para_end: int
+    n_words: int
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """What the segment stage makes of a document."""
+
+    paragraphs: list[Paragraph]
+    letter: LetterInfo
+    speeches: list[Speech] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+    president: str | None = None  # the meeting's President, as printed in the masthead
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import schemas
 from .store import PART_META, PARTS_DIR
-from .types import LetterInfo, Masthead, Paragraph, Tags
+from .types import LetterInfo, Masthead, Segmented, Tags
 
 
 
@@ -39,8 +39,10 @@ def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> d
             "pipeline_version": version, "processed_at": utc_now()}
 
 
-def document_row(base: dict, page_count: int, masthead: Masthead, letter: LetterInfo) -> dict:
-    """The documents row of a processed document: its masthead and its letter's anatomy."""
+def document_row(base: dict, page_count: int, masthead: Masthead, seg: Segmented) -> dict:
+    """The documents row of a processed document: its masthead, its letter's anatomy
+    and, for a meeting record, the meeting."""
+    letter = seg.letter
     record = letter.doc_type == "meeting_record"
     return {
         **base, "page_count": page_count, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
@@ -51,6 +53,7 @@ def document_row(base: dict, page_count: int, masthead: Masthead, letter: Letter
         "addressee": letter.addressee, "addressees": list(letter.addressees) or None, "doc_type": letter.doc_type,
         "meeting_number": masthead.meeting_number if record else None, "meeting_date": masthead.date if record else None,
         "meeting_time": masthead.meeting_time if record else None, "resumption": masthead.resumption,
+        "president": seg.president,
         "status": "ok",
     }
 
@@ -61,19 +64,22 @@ def error_tables(base: dict, stage: str, error: str, message: str, *, status: st
     ``status`` and one errors row."""
     problem = {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
                "message": message, "at": utc_now()}
-    return document_tables({**base, "status": status, "page_count": page_count}, [], None, [problem])
+    return document_tables({**base, "status": status, "page_count": page_count}, Segmented([], LetterInfo()),
+                           None, [problem])
 
 
-def document_tables(document: dict, paragraphs: Sequence[Paragraph], tags: Tags | None,
+def document_tables(document: dict, seg: Segmented, tags: Tags | None,
                     errors: Sequence[dict] = ()) -> dict[str, pa.Table]:
     """One document's rows as Arrow tables. ``document`` holds the documents columns."""
     doc_id = document["doc_id"]
-    para_rows = [{"doc_id": doc_id, **asdict(p)} for p in paragraphs]
+    para_rows = [{"doc_id": doc_id, **asdict(p)} for p in seg.paragraphs]
     entity_rows = [{"doc_id": doc_id, **asdict(e)} for e in (tags.entities if tags else [])]
     topic_rows = [{"doc_id": doc_id, **asdict(t), "matched": list(t.matched)} for t in (tags.topics if tags else [])]
     return {
         "documents": _table(schemas.DOCUMENTS, [{**document, "n_paragraphs": len(para_rows)}]),
         "paragraphs": _table(schemas.PARAGRAPHS, para_rows),
+        "speeches": _table(schemas.SPEECHES, [{"doc_id": doc_id, **asdict(sp)} for sp in seg.speeches]),
+        "participants": _table(schemas.PARTICIPANTS, [{"doc_id": doc_id, **asdict(m)} for m in seg.participants]),
         "entities": _table(schemas.ENTITIES, entity_rows),
         "topics": _table(schemas.TOPICS, topic_rows),
         "errors": _table(schemas.ERRORS, list(errors)),

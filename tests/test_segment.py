@@ -23,7 +23,8 @@ def norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def french_letter():
     doc = extract.extract_pdf(RAW / "S_2016_871_fr.pdf")
-    return segment.segment(doc, tag.country_code, tag.country_name)
+    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    return seg.paragraphs, seg.letter
 
 
 def test_french_letter_paragraphs_are_exactly_the_gold(french_letter, letter_gold):
@@ -71,7 +72,8 @@ def test_author_and_addressee_from_titles(title, author, addressee):
 
 def test_numbered_paragraphs_keep_their_number_off_the_text():
     doc = extract.extract_pdf(RAW / "A_INF_76_1_en.pdf")
-    paragraphs, info = segment.segment(doc)
+    seg = segment.segment(doc)
+    paragraphs, info = seg.paragraphs, seg.letter
     numbered = {p.number: p.text for p in paragraphs if p.number}
     assert numbered["1."].startswith("In paragraph 1 of its resolution 57/301")
     assert numbered["2."].startswith("The table below shows")
@@ -82,7 +84,8 @@ def test_numbered_paragraphs_keep_their_number_off_the_text():
 
 def test_footnotes_are_split_out_and_references_dropped():
     doc = extract.extract_pdf(RAW / "A_RES_48_246_en.pdf")
-    paragraphs, info = segment.segment(doc)
+    seg = segment.segment(doc)
+    paragraphs, info = seg.paragraphs, seg.letter
     footnotes = [p for p in paragraphs if p.kind == "footnote"]
     assert [(p.number, p.text) for p in footnotes] == [("1/", "A/48/803."), ("2/", "See A/C.5/48/SR.59.")]
     body = " ".join(p.text for p in paragraphs if p.kind != "footnote")
@@ -174,7 +177,8 @@ def test_a_typewritten_letter_without_bold_type(tmp_path):
     doc = extract.extract_pdf(write_pdf(tmp_path / "old.pdf", TYPEWRITTEN_LETTER))
     assert (doc.masthead.symbol, doc.masthead.organ, doc.masthead.date) == (
         "S/23329", "Security Council", dt.date(1991, 12, 30))
-    paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    paragraphs, info = seg.paragraphs, seg.letter
     assert [(p.kind, p.section) for p in paragraphs] == [
         ("title", "letter"), ("body", "letter"), ("signature", "letter"), ("heading", "annex"), ("body", "annex")]
     assert (info.doc_type, info.letter_date, info.author, info.addressee) == (
