@@ -1,16 +1,14 @@
 """Tag stage: gazetteer, countries, topics, junk filter, and a golden check on S/2016/871."""
 from __future__ import annotations
 
-import json
 
 import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline import config, schemas, tag
+from pipeline import schemas, tag
 from pipeline.types import Paragraph
 
-GOLD = config.PROJECT_DIR.parent / "shared" / "corpus" / "S_2016_871_fr.gold.json"
 
 
 def paras(*texts: str) -> list[Paragraph]:
@@ -328,9 +326,8 @@ def test_topic_variants_point_at_unbis_concepts():
 
 
 # --- golden: S/2016/871 (fr) ----------------------------------------------------------------------
-@pytest.mark.skipif(not GOLD.exists(), reason="../shared not available")
-def test_golden_s_2016_871(fr_tags):
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+def test_golden_s_2016_871(fr_tags, letter_gold):
+    gold = letter_gold
     tags = fr_tags(*[p["text"] for p in gold["paragraphs"]])
     tp = fp = fn = 0
     for i, p in enumerate(gold["paragraphs"]):  # as eval/score.py counts them
