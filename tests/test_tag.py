@@ -46,6 +46,17 @@ def test_russian_stem_conflates_case_forms():
     assert len({tag.stem(tag.fold(f), "ru") for f in forms}) == 1
 
 
+@pytest.mark.parametrize("words, start, payload_text, hit", [
+    (["with", "the", "CSTO.)"], 2, "CSTO", "CSTO"),                     # the sentence's punctuation is trimmed
+    (["the", "Virgin", "Islands,", "U.S."], 1, "Virgin Islands, U.S.", "Virgin Islands, U.S."),  # the name's is kept
+])
+def test_a_hit_ends_where_its_name_ends(words, start, payload_text, hit):
+    # a tokenizer may leave punctuation on a word (spaCy's Arabic one keeps "المتحدة)." whole)
+    doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=words)
+    found = tag._to_hit(doc, tag.Match(start, len(words), tag.Payload("org", ("X",), payload_text)))
+    assert (found.text, doc.text[found.start:found.end]) == (hit, hit)
+
+
 def test_phrase_index_finds_all_and_longest_first_keeps_the_longest():
     index = tag.PhraseIndex()
     short = tag.Payload("org", ("SCO",), "Organisation de Shanghai")
