@@ -138,40 +138,61 @@ def text_width(text: str, font: str = "Helvetica", size: float = 11.0) -> float:
     return sum(widths.get(c, 500) for c in text) * size / 1000
 
 
-def wrap(text: str, width: float, font: str = "Helvetica", size: float = 11.0, first_indent: float = 0) -> list[str]:
-    """Greedy line breaking of ``text`` into lines no wider than ``width``."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        room = width - (first_indent if not lines else 0)
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font, size) > room:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return lines + [current] if current else lines
+Run = tuple[str, str]          # text and font, drawn without a gap
+Token = tuple[Run, ...]         # a word: runs glued together (a bold name, its regular colon)
 
 
-def justified(x: float, top: float, width: float, lines: Sequence[str], size: float = 11.0,
-              font: str = "Helvetica", leading: float = 14.0, first_indent: float = 0) -> list[Text]:
-    """Lines set word by word between ``x`` and ``x + width``, all but the last stretched
-    to the right margin, as a word processor justifies a paragraph."""
+def tokens(text: str, font: str = "Helvetica") -> list[Token]:
+    """The words of ``text`` in one font."""
+    return [((word, font),) for word in text.split()]
+
+
+def token_width(token: Token, size: float) -> float:
+    return sum(text_width(text, font, size) for text, font in token)
+
+
+def wrap(words: Sequence[Token], width: float, size: float = 11.0, first_indent: float = 0) -> list[list[Token]]:
+    """Greedy line breaking of ``words`` into lines no wider than ``width``."""
+    lines: list[list[Token]] = [[]]
+    used = first_indent
+    for word in words:
+        space = text_width(" ", word[0][1], size) if lines[-1] else 0
+        if lines[-1] and used + space + token_width(word, size) > width:
+            lines.append([])
+            used, space = 0.0, 0.0
+        lines[-1].append(word)
+        used += space + token_width(word, size)
+    return [line for line in lines if line]
+
+
+def set_line(x: float, top: float, width: float, words: Sequence[Token], size: float = 11.0,
+             stretch: bool = True) -> list[Text]:
+    """One line of words from ``x``; with ``stretch`` the gaps widen so that it ends at
+    ``x + width`` (a justified line), else they are one space."""
+    gap = text_width(" ", words[0][0][1], size)
+    if stretch and len(words) > 1:
+        gap = (width - sum(token_width(w, size) for w in words)) / (len(words) - 1)
+    items, pos = [], x
+    for word in words:
+        for text, font in word:
+            items.append(Text(round(pos, 2), top, text, size, font))
+            pos += text_width(text, font, size)
+        pos += gap
+    return items
+
+
+def justified(x: float, top: float, width: float, lines: Sequence[Sequence[Token]], size: float = 11.0,
+              leading: float = 14.0, first_indent: float = 0) -> list[Text]:
+    """Lines set between ``x`` and ``x + width``, all but the last stretched to the right
+    margin, as a word processor justifies a paragraph."""
     items: list[Text] = []
     for n, line in enumerate(lines):
-        left = x + (first_indent if n == 0 else 0)
-        words = line.split()
-        gap = text_width(" ", font, size)
-        if n < len(lines) - 1 and len(words) > 1:
-            gap = (x + width - left - sum(text_width(w, font, size) for w in words)) / (len(words) - 1)
-        pos = left
-        for word in words:
-            items.append(Text(round(pos, 2), top + n * leading, word, size, font))
-            pos += text_width(word, font, size) + gap
+        indent = first_indent if n == 0 else 0
+        items += set_line(x + indent, top + n * leading, width - indent, line, size, stretch=n < len(lines) - 1)
     return items
 
 
 def paragraph(x: float, top: float, width: float, text: str, size: float = 11.0, font: str = "Helvetica",
               leading: float = 14.0, first_indent: float = 0) -> list[Text]:
-    """``text`` wrapped to ``width`` and justified (see :func:`justified`)."""
-    return justified(x, top, width, wrap(text, width, font, size, first_indent), size, font, leading, first_indent)
+    """``text`` in one font, wrapped to ``width`` and justified (see :func:`justified`)."""
+    return justified(x, top, width, wrap(tokens(text, font), width, size, first_indent), size, leading, first_indent)

@@ -25,8 +25,9 @@ KNOWN_GAPS = {
     (f"sc/{name}", field): ISSUE_9 + " (joint symbol with an en dash, symbol with a year)"
     for name in ("S_2025_632_en.pdf", "S_2025_656_en.pdf", "S_RES_2803_2025_en.pdf") for field in ("symbol", "symbols")
 } | {
-    (f"sc/{name}", field): ISSUE_9 + " (meeting records: meeting date and doc_type)"
-    for name in ("S_PV.10100_en.pdf", "S_PV.3756_en.pdf", "S_PV.4507_en.pdf", "S_PV.8699_en.pdf")
+    (relative, field): ISSUE_9 + " (meeting records: meeting date and doc_type)"
+    for relative in ("sc/S_PV.10100_en.pdf", "sc/S_PV.3756_en.pdf", "sc/S_PV.4507_en.pdf", "sc/S_PV.8699_en.pdf",
+                     "generated/meeting_record.pdf")
     for field in ("date", "doc_type")
 } | {("sc/S_PV.3756_en.pdf", "job_number"): ISSUE_9 + " (job number glued to its language mark)"}
 
