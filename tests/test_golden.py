@@ -29,7 +29,11 @@ KNOWN_GAPS = {
     for relative in ("sc/S_PV.10100_en.pdf", "sc/S_PV.3756_en.pdf", "sc/S_PV.4507_en.pdf", "sc/S_PV.8699_en.pdf",
                      "generated/meeting_record.pdf")
     for field in ("date", "doc_type")
-} | {("sc/S_PV.3756_en.pdf", "job_number"): ISSUE_9 + " (job number glued to its language mark)"}
+} | {
+    ("sc/S_PV.3756_en.pdf", "job_number"): ISSUE_9 + " (job number glued to its language mark)",
+    ("generated/letter_zh_docx.pdf", "original_language"): ISSUE_9 + " (the Chinese masthead's 原件： line)",
+    ("generated/letter_zh_docx.pdf", "numbered"): ISSUE_9 + " (a Chinese paragraph number followed directly by text)",
+}
 
 
 def _cases() -> list[Any]:
@@ -65,7 +69,12 @@ def test_fixture_value(relative, field, want, extracted, segmented):
     assert _plain(got) == want
 
 
-@pytest.mark.parametrize("relative", [r for r in expected_files() if "numbered" in expected(r)])
+def _numbered_cases() -> list[Any]:
+    return [pytest.param(r, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[(r, "numbered")])]
+                         if (r, "numbered") in KNOWN_GAPS else []) for r in expected_files() if "numbered" in expected(r)]
+
+
+@pytest.mark.parametrize("relative", _numbered_cases())
 def test_numbered_paragraphs_start_as_printed(relative, segmented):
     paragraphs, _ = segmented(relative)
     numbered = [(p.number, p.text) for p in paragraphs if p.number]
