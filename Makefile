@@ -26,7 +26,8 @@ run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only wha
 	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
-	bash tests/install_chromium.sh || echo "warning: chromium not installed; the browser test will skip"
+	@echo "make test: the report's browser test needs Chromium; apt-get installs it when missing (tests/install_chromium.sh)"
+	@bash tests/install_chromium.sh || true
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)

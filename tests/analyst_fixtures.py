@@ -1,6 +1,6 @@
 """The processed folder the analyst-side tests read (load, report, notebook).
 
-``analyst_tables`` is the pipeline's own output on raw/ (conftest's ``processed_sample``)
+``analyst_tables`` is the pipeline's own output on the sample fixtures (conftest's ``processed_sample``)
 when that fixture exists, else a small synthetic folder written here with pyarrow and the
 exact schemas of :mod:`pipeline.schemas`: three documents (two letters, one scan), their
 paragraphs, entities and topics, an error row for a broken file, and the reference tables.
@@ -145,7 +145,7 @@ def write_synthetic_sample(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def analyst_tables(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A processed folder: the pipeline's output on raw/ if available, else the synthetic one."""
+    """A processed folder: the pipeline's output on the sample fixtures if available, else the synthetic one."""
     try:
         return Path(request.getfixturevalue("processed_sample"))
     except pytest.FixtureLookupError:

@@ -15,7 +15,7 @@ import pytest
 from pipeline import cli
 from pipeline.errors import LockedError
 from pipeline.run import run, run_lock
-from tests.conftest import FRENCH_LETTER, ROOT
+from tests.conftest import FRENCH_LETTER, ROOT, SAMPLE
 from tests.pdfgen import write_pdf
 
 
@@ -135,7 +135,7 @@ def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
 def test_a_scan_is_recorded_with_its_page_count(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    shutil.copy(ROOT / "raw" / "A_47_60-S_23329_en_scanned.pdf", raw / "scan.pdf")
+    shutil.copy(SAMPLE / "A_47_60-S_23329_en_scanned.pdf", raw / "scan.pdf")
     summary = run(raw, tmp_path / "out", workers=1, report=False)
     assert (summary.processed, summary.no_text_layer, summary.failed) == (1, 1, 0)
     t = tables(tmp_path / "out")
@@ -196,7 +196,7 @@ def test_a_second_run_on_the_same_folder_is_refused(small_raw, tmp_path):
 def test_fuzzed_pdfs_never_crash_the_run(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    data = bytearray((ROOT / "raw" / "A_INF_76_1_en.pdf").read_bytes())
+    data = bytearray((SAMPLE / "A_INF_76_1_en.pdf").read_bytes())
     rng = random.Random(7)
     for i in range(200):
         mutant = bytearray(data)

@@ -12,7 +12,7 @@ from pipeline.layout import lines_from_words
 from pipeline.masthead import read_masthead
 from pipeline.types import Line, Word
 from pipeline.segment import Layout, hyphen_keeper, join_lines, repair, starts_paragraph
-from tests.conftest import RAW
+from tests.conftest import SAMPLE
 
 
 def norm(text: str) -> str:
@@ -21,10 +21,8 @@ def norm(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def french_letter():
-    doc = extract.extract_pdf(RAW / "S_2016_871_fr.pdf")
-    seg = segment.segment(doc, tag.country_code, tag.country_name)
-    return seg.paragraphs, seg.letter
+def french_letter(segmented):
+    return segmented("sample/S_2016_871_fr.pdf")
 
 
 def test_french_letter_paragraphs_are_exactly_the_gold(french_letter, letter_gold):
@@ -71,7 +69,7 @@ def test_author_and_addressee_from_titles(title, author, addressee):
 
 
 def test_numbered_paragraphs_keep_their_number_off_the_text():
-    doc = extract.extract_pdf(RAW / "A_INF_76_1_en.pdf")
+    doc = extract.extract_pdf(SAMPLE / "A_INF_76_1_en.pdf")
     seg = segment.segment(doc)
     paragraphs, info = seg.paragraphs, seg.letter
     numbered = {p.number: p.text for p in paragraphs if p.number}
@@ -83,7 +81,7 @@ def test_numbered_paragraphs_keep_their_number_off_the_text():
 
 
 def test_footnotes_are_split_out_and_references_dropped():
-    doc = extract.extract_pdf(RAW / "A_RES_48_246_en.pdf")
+    doc = extract.extract_pdf(SAMPLE / "A_RES_48_246_en.pdf")
     seg = segment.segment(doc)
     paragraphs, info = seg.paragraphs, seg.letter
     footnotes = [p for p in paragraphs if p.kind == "footnote"]
