@@ -26,6 +26,7 @@ NUMBER = re.compile(
 LETTER_NUMBER = re.compile(r"^(?P<number>[A-Z]\.)\s+(?=\S)")  # "A. Title": headings only
 FOOTNOTE_MARK = re.compile(r"^(?P<number>\d{1,3}/?|[a-z]|\*{1,3}|[†‡§])\s+(?=\S)")
 BULLET = re.compile(r"^(?P<number>[•▪◦‣●■\-–—])\s+(?=\S)")
+LEADING_MARK = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[./)]?|\(?[a-z]{1,2}\)|\(?[ivxlc]{1,6}\)|[IVXLC]{1,6}\.|[A-Z]\.|[•▪◦‣●■\-–—])$")
 SEPARATOR = re.compile(r"^[_\-–—]{5,}$")
 BRACKETED = re.compile(r"^\[[^\]]+\]$")
 SENTENCE_END = re.compile(r"[.!?:;»”\"')\]。：；！？]$")
@@ -228,7 +229,7 @@ def _flow_break(prev: Line, line: Line) -> bool:
 def _hanging(prev: Line, line: Line) -> bool:
     """``line`` aligns with the text after ``prev``'s leading number (a hanging indent)."""
     words = sorted(prev.words, key=lambda w: w.x0)
-    return len(words) > 1 and bool(re.match(r"^[\d/.()a-zIVX]+$", words[0].text)) and abs(words[1].x0 - line.x0) < 2
+    return len(words) > 1 and bool(LEADING_MARK.match(words[0].text)) and abs(words[1].x0 - line.x0) < 2
 
 
 def _centred_pair(a: Line, b: Line, layout: Layout) -> bool:
@@ -351,7 +352,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
             d.kind = "signature"
         elif BRACKETED.match(d.text):
             d.kind = "note"
-        elif _is_title(d, t, styled) or (not seen_title and d.first.page == first_body_page and (
+        elif titles_by_content and _is_title(d, t, styled) or (not seen_title and d.first.page == first_body_page and (
                 styled and big or titles_by_content and _says_title(d.text))):
             d.kind = "title"
             seen_title = True
@@ -584,7 +585,7 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
     layout = Layout.of(lines)
     blocks = [p for block in zone_blocks(lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
     if record:
-        blocks = [p for block in blocks for p in _split_at_labels(block)]
+        blocks = _labelled_blocks(blocks)
     all_text = "\n".join(l.text for l in doc.lines)
     keeps = hyphen_keeper(all_text, lexicon.terms()["hyphen_prefixes"])
     drafts = []
@@ -623,13 +624,28 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
     return Segmented(paragraphs, info, speeches, members, president)
 
 
+def _labelled_blocks(blocks: list[Block]) -> list[Block]:
+    """Blocks of a meeting record cut before every speaker's label; a name in bold that
+    wraps onto the next line (it reads as a heading of its own) joins its label's block."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if prev is not None and prev.zone == block.zone == "body" and len(prev.lines) == 1 \
+                and all(w.bold for w in prev.lines[0].words) and speaker_label(prev.lines + block.lines[:1]):
+            out[-1] = Block("body", prev.lines + block.lines)
+        else:
+            out.append(block)
+    return [part for block in out for part in _split_at_labels(block)]
+
+
 def _split_at_labels(block: Block) -> list[Block]:
     """A block cut before every line that opens with a speaker's label."""
     if block.zone != "body":
         return [block]
     out = [Block(block.zone, [block.lines[0]])]
     for i, line in enumerate(block.lines[1:], start=1):
-        if speaker_label(block.lines[i:i + 2]) is not None:
+        wraps = block.lines[i - 1].words[-1].bold  # a bold name running on from the line above
+        if not wraps and speaker_label(block.lines[i:i + 2]) is not None:
             out.append(Block(block.zone))
         out[-1].lines.append(line)
     return out

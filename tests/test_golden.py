@@ -19,18 +19,6 @@ ANATOMY = ["doc_type", "title", "letter_date", "author", "addressee"]
 
 ISSUE_9 = "issue 9: masthead and letter anatomy of real Security Council documents"
 KNOWN_GAPS = {
-    ("sc/S_1994_822_en.pdf", field): ISSUE_9 + " (1990s letter)"
-    for field in ("doc_type", "title", "letter_date", "author", "addressee")
-} | {
-    (f"sc/{name}", field): ISSUE_9 + " (joint symbol with an en dash, symbol with a year)"
-    for name in ("S_2025_632_en.pdf", "S_2025_656_en.pdf", "S_RES_2803_2025_en.pdf") for field in ("symbol", "symbols")
-} | {
-    (relative, field): ISSUE_9 + " (meeting records: meeting date and doc_type)"
-    for relative in ("sc/S_PV.10100_en.pdf", "sc/S_PV.3756_en.pdf", "sc/S_PV.4507_en.pdf", "sc/S_PV.8699_en.pdf",
-                     "generated/meeting_record.pdf")
-    for field in ("date", "doc_type")
-} | {
-    ("sc/S_PV.3756_en.pdf", "job_number"): ISSUE_9 + " (job number glued to its language mark)",
     ("generated/letter_zh_docx.pdf", "original_language"): ISSUE_9 + " (the Chinese masthead's 原件： line)",
     ("generated/letter_zh_docx.pdf", "numbered"): ISSUE_9 + " (a Chinese paragraph number followed directly by text)",
 }

@@ -44,12 +44,10 @@ def test_two_column_page_keeps_its_full_width_blocks(extracted):
     assert texts[:4] == want["lines"][:4] and texts[-2:] == want["lines"][-2:]
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_9)
 def test_two_column_page_lines_in_reading_order(extracted):
     assert [line.text for line in extracted(TWO_COLUMN).lines] == expected(TWO_COLUMN)["lines"]
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_9)
 def test_two_column_page_paragraphs_run_on_across_the_column_break(segmented):
     paragraphs, _ = segmented(TWO_COLUMN)
     got = [(p.kind, p.number, _words(p.text)) for p in paragraphs]
@@ -66,7 +64,6 @@ def _paragraphs(result):
     return getattr(result, "paragraphs", None) or result[0]
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_10)
 def test_meeting_record_turns(record):
     speeches = getattr(record, "speeches", None)
     assert speeches is not None, "segment gives no speeches"
@@ -78,7 +75,6 @@ def test_meeting_record_turns(record):
         assert text.startswith(s["starts"]), s["speaker"]  # the label and "(spoke in ...)" are off the text
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_10)
 def test_meeting_record_speakers_roles_and_sizes(record):
     speeches = getattr(record, "speeches", None)
     assert speeches is not None, "segment gives no speeches"
@@ -86,7 +82,6 @@ def test_meeting_record_speakers_roles_and_sizes(record):
     assert got == [(s["speech_id"], s["role"], s["country_code"], s["n_paragraphs"]) for s in expected(RECORD)["speeches"]]
 
 
-@pytest.mark.xfail(strict=True, reason=ISSUE_10)
 def test_procedural_lines_belong_to_no_speaker(record):
     assert getattr(record, "speeches", None) is not None, "segment gives no speeches"
     procedural = {p.text: getattr(p, "speech_id", None) for p in _paragraphs(record)
