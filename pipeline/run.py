@@ -75,7 +75,7 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "tag", "types", "write", "engines/plumber")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "tag", "types", "write", "engines/plumber", "engines/ocr", "quality")
 
 
 @lru_cache(maxsize=1)
@@ -126,6 +126,8 @@ def build_document(source: SourceFile, extracted=None):
         doc = extracted if extracted is not None else extract.extract_pdf(source.path)
     if not doc.has_text_layer:
         message = f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text"
+        if doc.ocr_problem:
+            message += f"; {doc.ocr_problem}"
         tables = write.error_tables(_base(source), "extract", NoTextLayerError.__name__, message,
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer"
@@ -133,7 +135,7 @@ def build_document(source: SourceFile, extracted=None):
         paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
         tags = tag.tag_document(paragraphs, doc.masthead.language)
-    document = write.document_row(_base(source), doc.page_count, doc.masthead, info)
+    document = write.document_row(_base(source), doc, info)
     return write.document_tables(document, paragraphs, tags), doc.page_count, "ok"
 
 
@@ -184,6 +186,13 @@ def time_limit(seconds: float) -> Iterator[None]:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def extend_time_limit(seconds: float) -> None:
+    """Give the document under a running time_limit ``seconds`` more (OCR pages)."""
+    remaining, _ = signal.getitimer(signal.ITIMER_REAL) if hasattr(signal, "SIGALRM") else (0.0, 0.0)
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + seconds, TIMER_REPEAT)
 
 
 @dataclass(frozen=True)

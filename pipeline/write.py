@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import schemas
 from .store import PART_META, PARTS_DIR
-from .types import Paragraph, Tags
+from .types import ExtractedDocument, LetterInfo, Paragraph, Tags
 
 
 
@@ -39,11 +39,13 @@ def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> d
             "pipeline_version": version, "processed_at": utc_now()}
 
 
-def document_row(base: dict, page_count: int, masthead, letter) -> dict:
-    """The documents row of a processed document: its masthead (extract.Masthead) and
-    its letter's anatomy (segment.LetterInfo)."""
+def document_row(base: dict, doc: ExtractedDocument, letter: LetterInfo) -> dict:
+    """The documents row of a processed document: its masthead and text source (from
+    the ExtractedDocument) and its letter's anatomy."""
+    masthead = doc.masthead
     return {
-        **base, "page_count": page_count, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
+        **base, "page_count": doc.page_count, "text_source": doc.text_source,
+        "ocr_confidence": doc.ocr_confidence, "text_quality": doc.layer_quality, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
         "organ": masthead.organ, "distribution": masthead.distribution, "date": masthead.date,
         "language": masthead.language, "original_language": masthead.original_language,
         "job_number": masthead.job_number, "title": letter.title, "letter_date": letter.letter_date,
