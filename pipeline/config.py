@@ -36,6 +36,8 @@ TESSERACT_CMD = os.environ.get("PIPELINE_TESSERACT", "tesseract")
 OCR_DPI = 300                    # page images' resolution (README: CER and time at 200/300 dpi)
 OCR_RULE_MIN_WIDTH = 0.03        # dark runs this share of the page width long are rules and underlines: erased
 OCR_LINE_HEIGHT_PER_POINT = 0.9  # an OCR line's box (ascenders to descenders) is this many times its font size
+OCR_CAP_HEIGHT_PER_POINT = 0.7   # ... and this many times without descenders (capitals)
+OCR_SAME_SIZE_TOLERANCE = 0.5    # OCR line sizes this close to the page's usual size are that size (one typescript)
 OCR_SECONDS_PER_PAGE = 30.0      # added to a document's time limit for each page to read by OCR
 # Tesseract models of the ISO codes, and the job-number suffix of each language version.
 TESSERACT_MODELS = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara", "zh": "chi_sim"}

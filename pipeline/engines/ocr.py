@@ -11,8 +11,12 @@ number's suffix "(E)" first).
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -117,18 +121,62 @@ def read_image(image, model: str, width: float, height: float) -> tuple[list[Wor
     for i, text in enumerate(data["text"]):
         if text.strip() and float(data["conf"][i]) >= 0:
             lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    boxes = {key: (min(data["top"][i] for i in members) * sy,
+                   max(data["top"][i] + data["height"][i] for i in members) * sy) for key, members in lines.items()}
+    sizes = {key: line_size(bottom - top, [data["text"][i] for i in lines[key]]) for key, (top, bottom) in boxes.items()}
+    usual = Counter(sizes.values()).most_common(1)[0][0] if sizes else 0.0
     words, confidences = [], []
-    for members in lines.values():
-        top = min(data["top"][i] for i in members) * sy
-        bottom = max(data["top"][i] + data["height"][i] for i in members) * sy
-        size = float(round((bottom - top) / config.OCR_LINE_HEIGHT_PER_POINT))  # one size per line
+    for key, members in lines.items():
+        top, bottom = boxes[key]
+        size = usual if abs(sizes[key] - usual) <= usual * config.OCR_SAME_SIZE_TOLERANCE else sizes[key]
         for i in members:
-            text = data["text"][i].strip().strip("_")  # an underline's remains
+            text = corrected(data["text"][i].strip().strip("_"))  # "_": an underline's remains
             if text:
                 x0 = data["left"][i] * sx
                 words.append(Word(text, x0, x0 + data["width"][i] * sx, top, bottom, size))
                 confidences.append(float(data["conf"][i]))
     return words, confidences
+
+
+DESCENDERS = re.compile(r"[gjpqy,;()\[\]]")
+
+
+def line_size(height: float, texts: list[str]) -> float:
+    """The font size of an OCR line from its box's height: ascenders to descenders, or
+    only to the baseline when no letter of the line goes below it (capitals)."""
+    ratio = config.OCR_LINE_HEIGHT_PER_POINT if any(DESCENDERS.search(t) for t in texts) else config.OCR_CAP_HEIGHT_PER_POINT
+    return float(round(height / ratio))
+
+
+@lru_cache(maxsize=1)
+def _confusions() -> dict:
+    return json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _correction_vocabulary() -> frozenset[str]:
+    return frozenset().union(*(quality.vocabulary(language) for language in config.SPACY_MODELS))
+
+
+def corrected(text: str) -> str:
+    """A word with Tesseract's usual confusions undone ("ORTGTNAL" -> "ORIGINAL",
+    "$/23329" -> "S/23329") when the lexicon knows the result and not the word."""
+    for read, meant in _confusions()["symbol_prefixes"]:
+        if text.startswith(read) and text[len(read):][:1].isdigit():
+            return meant + text[len(read):]
+    if text[:1] in "“‘\"'" and text[1:].isdigit():
+        return text[1:]  # a speck read as a quote before a number
+    core = text.strip(quality.EDGE_PUNCT)
+    if len(core) < 3 or not core.isalnum() or core.isdigit():
+        return text
+    vocab = _correction_vocabulary()
+    if core.lower() in vocab:
+        return text
+    for read, meant in _confusions()["pairs"]:
+        fixed = core.replace(read, meant)
+        if fixed != core and fixed.lower() in vocab:
+            return text.replace(core, fixed)
+    return text
 
 
 def _probe_language(image) -> str | None:
