@@ -22,11 +22,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install the pipeline with its pinned dependencies
 
-run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed)
+run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed; installs Tesseract for scans if missing)
+	bash tools/install_tesseract.sh || true
 	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
 	bash tests/install_chromium.sh || echo "warning: chromium not installed; the browser test will skip"
+	bash tools/install_tesseract.sh || echo "warning: tesseract not installed; the OCR tests will skip"
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)

@@ -52,6 +52,7 @@ class Outcome:
     pages: int
     paragraphs: int
     message: str | None = None
+    ocr_pages: int = 0    # pages read by OCR
 
 
 @dataclass
@@ -62,12 +63,14 @@ class RunSummary:
     no_text_layer: int = 0
     removed: int = 0
     pages: int = 0
+    ocr_pages: int = 0
     seconds: float = 0.0
     outcomes: list[Outcome] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"processed {self.processed}, skipped {self.skipped} unchanged, failed {self.failed}"
-                f" ({self.no_text_layer} without text layer, {self.removed} removed, {self.pages} pages)"
+                f" ({self.no_text_layer} without text layer, {self.removed} removed, {self.pages} pages,"
+                f" {self.ocr_pages} read by OCR)"
                 f" in {self.seconds:.1f}s")
 
 
@@ -119,7 +122,7 @@ def in_stage(stage: str) -> Iterator[None]:
 
 def build_document(source: SourceFile, extracted=None):
     """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
-    tables, or raises."""
+    tables, page count, status and pages read by OCR, or raises."""
     from . import extract, segment, tag, write
 
     with in_stage("extract"):
@@ -130,13 +133,13 @@ def build_document(source: SourceFile, extracted=None):
             message += f"; {doc.ocr_problem}"
         tables = write.error_tables(_base(source), "extract", NoTextLayerError.__name__, message,
                                     status="no_text_layer", page_count=doc.page_count)
-        return tables, doc.page_count, "no_text_layer"
+        return tables, doc.page_count, "no_text_layer", 0
     with in_stage("segment"):
         paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
         tags = tag.tag_document(paragraphs, doc.masthead.language)
     document = write.document_row(_base(source), doc, info)
-    return write.document_tables(document, paragraphs, tags), doc.page_count, "ok"
+    return write.document_tables(document, paragraphs, tags), doc.page_count, "ok", doc.ocr_pages
 
 
 def _base(source: SourceFile) -> dict:
@@ -214,11 +217,11 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
         with time_limit(limit):
-            tables, pages, status = build_document(source, head_start.document if head_start else None)
+            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
     write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
-    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows)
+    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows, ocr_pages=ocr_pages)
 
 
 def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStart | Outcome:
@@ -318,6 +321,7 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
             summary.outcomes.append(outcome)
             summary.pages += outcome.pages
+            summary.ocr_pages += outcome.ocr_pages
             if outcome.status == "failed":
                 summary.failed += 1
             else:
