@@ -61,7 +61,9 @@ def measure(words: Sequence[Word], language: str | None) -> LayerQuality:
     if not tokens:
         return LayerQuality(None, 0.0, 0)
     known = sum(_known(t, vocab) for t in tokens) / len(tokens) if vocab else None
-    return LayerQuality(known, sum(bool(GARBLED.search(t)) for t in tokens) / len(tokens), len(tokens))
+    # Chinese runs a line's words and punctuation together: its "words" are not judged
+    garbled = sum(bool(GARBLED.search(t)) and not lexicon.CJK.search(t) for t in tokens)
+    return LayerQuality(known, garbled / len(tokens), len(tokens))
 
 
 def is_poor(quality: LayerQuality) -> bool:

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline import extract, furniture, layout, masthead
+from pipeline import config, extract, furniture, layout, masthead
 from pipeline.errors import PdfError
 from pipeline.furniture import is_furniture
 from pipeline.layout import lines_from_words
@@ -67,7 +67,8 @@ def test_no_page_furniture_reaches_the_body(name, extracted):
     assert not any(t.strip().startswith(("Page ", "Página ")) for t in texts)
 
 
-def test_scanned_pdf_has_no_text_layer():
+def test_scanned_pdf_has_no_text_layer(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "TESSERACT_CMD", str(tmp_path / "no-tesseract"))  # with OCR: tests/test_ocr.py
     doc = extract.extract_pdf(RAW / "A_47_60-S_23329_en_scanned.pdf")
     assert not doc.has_text_layer
     assert doc.page_count == 11
