@@ -22,12 +22,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## Create .venv and install the pipeline with its pinned dependencies
 
-run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed)
+run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed; installs Tesseract for scans if missing)
+	bash tools/install_tesseract.sh || true
 	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
-	@echo "make test: the report's browser test needs Chromium; apt-get installs it when missing (tests/install_chromium.sh)"
+	@echo "make test: the report's browser test needs Chromium and the OCR tests Tesseract; apt-get installs them when missing"
 	@bash tests/install_chromium.sh || true
+	@bash tools/install_tesseract.sh || true
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)

@@ -114,6 +114,25 @@ def tag_speed(corpus: Path) -> float:
     return total / seconds if seconds else 0.0
 
 
+def ocr_speed(corpus: Path, pages: int = 3) -> float | None:
+    """Pages per second of OCR alone (render, erase rules, Tesseract) on the corpus's
+    first pages, one worker; None without Tesseract."""
+    from .engines import ocr
+
+    if ocr.unavailable():
+        return None
+    renderer = ocr._Renderer(sorted(corpus.glob("*.pdf"))[0])
+    try:
+        n = min(pages, len(renderer.pdf))
+        started = time.perf_counter()
+        for index in range(n):
+            width, height = renderer.pdf[index].get_size()
+            ocr.read_image(renderer(index), "eng", width, height)
+        return n / (time.perf_counter() - started)
+    finally:
+        renderer.close()
+
+
 def peak_memory_mb(corpus: Path, out: Path, workers: int) -> float:
     """Peak resident memory (MB) of a fresh process running the pipeline on ``corpus``."""
     code = ("import resource, sys; from pathlib import Path; from pipeline.run import run; "
@@ -147,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         bare, one, many = (min(timings[key]) for key in ("bare", "one", "many"))
         rerun = timed_run(tmp / "corpus", tmp / "outN-0", workers=args.workers)
         paragraphs_per_s = tag_speed(tmp / "corpus")
+        ocr_pages_per_s = ocr_speed(tmp / "corpus")
         memory_1x = peak_memory_mb(tmp / "corpus", tmp / "mem1", args.workers)
         memory_4x = peak_memory_mb(tmp / "corpus4x", tmp / "mem4", args.workers)
 
@@ -158,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         "e2e_1_worker_vs_bare": bare / one,
         "all_workers_vs_1": one / many,
         "tag_paragraphs_per_s": paragraphs_per_s,
+        "ocr_pages_per_s (1 worker)": ocr_pages_per_s if ocr_pages_per_s is not None else float("nan"),
         "rerun_seconds": rerun,
         "rerun_fraction": rerun / many,
         "peak_memory_mb_1x": memory_1x,

@@ -34,22 +34,25 @@ class Progress:
         self.quiet = quiet
         self.tty = stream.isatty()
         self.pages = 0
+        self.ocr_pages = 0
 
     def __call__(self, outcome, done: int, total: int) -> None:
         if self.quiet:
             return
         self.pages += outcome.pages
+        self.ocr_pages += outcome.ocr_pages
         if self.tty:
             width = 30
             filled = int(width * done / max(total, 1))
             self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} documents, "
-                              f"{self.pages} pages")
+                              f"{self.pages} pages" + (f" ({self.ocr_pages} by OCR)" if self.ocr_pages else ""))
             if done == total:
                 self.stream.write("\n")
         else:
             note = f" ({outcome.message})" if outcome.message else ""
+            ocr = f" ({outcome.ocr_pages} by OCR)" if outcome.ocr_pages else ""
             self.stream.write(f"[{done}/{total}] {outcome.status:<13} {outcome.source_file}: "
-                              f"{outcome.pages} pages, {outcome.paragraphs} paragraphs{note}\n")
+                              f"{outcome.pages} pages{ocr}, {outcome.paragraphs} paragraphs{note}\n")
         self.stream.flush()
 
 

@@ -40,6 +40,23 @@ COLUMN_FULL_LINE = 0.75        # a line this share of its column's width runs fu
 COLUMN_FILL = 0.4              # share of a column's lines that run full (text, not a table's cells)
 MAX_COLUMN_DEPTH = 2           # gutters looked for inside a column (three or four columns)
 
+# --- OCR (pipeline.quality, pipeline.engines.ocr) ----------------------------------------
+OCR_MIN_KNOWN_WORD_SHARE = 0.75  # a page layer whose lexicon knows fewer of its words is read by OCR
+OCR_MAX_GARBLED_WORD_SHARE = 0.01  # ... or one with more of its words garbled than this
+OCR_MIN_TOKENS_FOR_TEST = 15     # pages with fewer words are not judged (a layer is kept)
+# The tesseract binary; PIPELINE_TESSERACT overrides it (a path that does not exist: no OCR).
+TESSERACT_CMD = os.environ.get("PIPELINE_TESSERACT", "tesseract")
+OCR_DPI = 300                    # page images' resolution (README: CER and time at 200/300 dpi)
+OCR_RULE_MIN_WIDTH = 0.03        # dark runs this share of the page width long are rules and underlines: erased
+OCR_LINE_HEIGHT_PER_POINT = 0.9  # an OCR line's box (ascenders to descenders) is this many times its font size
+OCR_CAP_HEIGHT_PER_POINT = 0.7   # ... and this many times without descenders (capitals)
+OCR_SAME_SIZE_TOLERANCE = 0.5    # OCR line sizes this close to the page's usual size are that size (one typescript)
+OCR_SECONDS_PER_PAGE = 30.0      # added to a document's time limit for each page to read by OCR
+# Tesseract models of the ISO codes, and the job-number suffix of each language version.
+TESSERACT_MODELS = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara", "zh": "chi_sim"}
+OCR_SCRIPT_MODELS = {"Cyrillic": "ru", "Arabic": "ar", "Han": "zh", "HanS": "zh"}  # Tesseract OSD script -> language
+OCR_LATIN_PROBE = "eng+fra+spa"  # the model a Latin-script first page is read with to tell its language
+
 # --- segment -------------------------------------------------------------------------
 PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph
 INDENT_MIN = 8.0               # pt: a first line this much right of the left margin is indented

@@ -38,3 +38,7 @@ class TableNotFound(PipelineError):
         self.path = str(path)
         self.table = table
         super().__init__(f"{self.path}: table {table!r} not found (has the pipeline run on this folder?)")
+
+
+class OcrUnavailable(PipelineError):
+    """Tesseract (or a language's model) is not installed, so a scan cannot be read."""

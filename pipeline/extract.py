@@ -6,6 +6,7 @@ the UN masthead; running headers and footers removed.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -18,11 +19,16 @@ from .types import ExtractedDocument, Masthead, Page, Rule, Word
 
 def extract_pdf(path: Path) -> ExtractedDocument:
     """Read a PDF into lines, masthead and rules (raises PdfError when it cannot)."""
-    from .engines import plumber
+    from .engines import ocr, plumber
 
-    pages = plumber.read_pages(Path(path))
-    return assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
-                    [rule for p in pages for rule in p.rules])
+    read = ocr.fill_pages(Path(path), plumber.read_pages(Path(path)))
+    pages = read.pages
+    doc = assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
+                   [rule for p in pages for rule in p.rules])
+    if read.language and doc.masthead.language is None:
+        doc.masthead.language = read.language
+    return replace(doc, text_source=read.text_source, ocr_confidence=read.confidence, ocr_pages=read.ocr_pages,
+                   layer_quality=read.layer_quality, ocr_problem=read.problem)
 
 
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],

@@ -52,6 +52,7 @@ class Outcome:
     pages: int
     paragraphs: int
     message: str | None = None
+    ocr_pages: int = 0    # pages read by OCR
 
 
 @dataclass
@@ -62,12 +63,14 @@ class RunSummary:
     no_text_layer: int = 0
     removed: int = 0
     pages: int = 0
+    ocr_pages: int = 0
     seconds: float = 0.0
     outcomes: list[Outcome] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"processed {self.processed}, skipped {self.skipped} unchanged, failed {self.failed}"
-                f" ({self.no_text_layer} without text layer, {self.removed} removed, {self.pages} pages)"
+                f" ({self.no_text_layer} without text layer, {self.removed} removed, {self.pages} pages,"
+                f" {self.ocr_pages} read by OCR)"
                 f" in {self.seconds:.1f}s")
 
 
@@ -75,7 +78,7 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "speakers", "columns", "tag", "types", "write", "engines/plumber")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "speakers", "columns", "tag", "types", "write", "engines/plumber", "engines/ocr", "quality")
 
 
 @lru_cache(maxsize=1)
@@ -119,22 +122,24 @@ def in_stage(stage: str) -> Iterator[None]:
 
 def build_document(source: SourceFile, extracted=None):
     """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
-    tables, or raises."""
+    tables, page count, status and pages read by OCR, or raises."""
     from . import extract, segment, tag, write
 
     with in_stage("extract"):
         doc = extracted if extracted is not None else extract.extract_pdf(source.path)
     if not doc.has_text_layer:
         message = f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text"
+        if doc.ocr_problem:
+            message += f"; {doc.ocr_problem}"
         tables = write.error_tables(_base(source), "extract", NoTextLayerError.__name__, message,
                                     status="no_text_layer", page_count=doc.page_count)
-        return tables, doc.page_count, "no_text_layer"
+        return tables, doc.page_count, "no_text_layer", 0
     with in_stage("segment"):
         seg = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
         tags = tag.tag_document(seg.paragraphs, doc.masthead.language)
-    document = write.document_row(_base(source), doc.page_count, doc.masthead, seg)
-    return write.document_tables(document, seg, tags), doc.page_count, "ok"
+    document = write.document_row(_base(source), doc, seg)
+    return write.document_tables(document, seg, tags), doc.page_count, "ok", doc.ocr_pages
 
 
 def _base(source: SourceFile) -> dict:
@@ -186,6 +191,13 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def extend_time_limit(seconds: float) -> None:
+    """Give the document under a running time_limit ``seconds`` more (OCR pages)."""
+    remaining, _ = signal.getitimer(signal.ITIMER_REAL) if hasattr(signal, "SIGALRM") else (0.0, 0.0)
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + seconds, TIMER_REPEAT)
+
+
 @dataclass(frozen=True)
 class HeadStart:
     """A document extracted ahead of the rest of its processing, and the time it took."""
@@ -205,11 +217,11 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
         with time_limit(limit):
-            tables, pages, status = build_document(source, head_start.document if head_start else None)
+            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
     write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
-    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows)
+    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows, ocr_pages=ocr_pages)
 
 
 def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStart | Outcome:
@@ -309,6 +321,7 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
             summary.outcomes.append(outcome)
             summary.pages += outcome.pages
+            summary.ocr_pages += outcome.ocr_pages
             if outcome.status == "failed":
                 summary.failed += 1
             else:

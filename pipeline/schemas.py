@@ -43,6 +43,9 @@ DOCUMENTS = pa.schema([
     column("page_count", pa.int32(), "Number of pages of the PDF.", "4"),
     column("n_paragraphs", pa.int32(), "Number of rows in paragraphs for this document.", "25"),
     column("status", pa.string(), "ok, no_text_layer or failed.", "ok"),
+    column("text_source", pa.string(), "Where the text was read: pdf (its text layer), ocr (every page) or mixed.", "pdf"),
+    column("ocr_confidence", pa.float32(), "Mean Tesseract word confidence (0-100) of the OCR pages; null without OCR.", "91.3"),
+    column("text_quality", pa.float32(), "Lowest share of a page's text-layer words the language's lexicon knows; null without a layer or lexicon.", "0.97"),
     column("pipeline_version", pa.string(), "Version of the pipeline and its data that made the rows.", "0.1.0+code.1a2b3c4d.data.5e6f7a8b"),
     column("processed_at", pa.timestamp("us", tz="UTC"), "When the document was processed (UTC).", "2026-11-27 06:00:00+00:00"),
 ])

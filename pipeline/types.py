@@ -18,6 +18,7 @@ Label = Literal["ORG", "GPE", "LOC", "PERSON"]
 Stage = Literal["extract", "segment", "tag", "write", "run"]
 DocType = Literal["letter", "note_verbale", "report", "resolution", "meeting_record", "agenda", "other"]
 Zone = Literal["body", "table", "footnote"]
+TextSource = Literal["pdf", "ocr", "mixed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,28 @@ class Masthead:
     resumption: int | None = None         # "S/PV.8699 (Resumption 1)"
 
 
+@dataclass(frozen=True)
+class LayerQuality:
+    """How well a page's text layer reads (pipeline.quality)."""
+
+    known_share: float | None  # share of its words the language's lexicon knows (None: no lexicon)
+    garbled_share: float       # share of its words that hold garbage characters
+    tokens: int                # words that were judged
+
+
+@dataclass(frozen=True)
+class OcrReading:
+    """A document's pages once OCR has read those that needed it (engines.ocr)."""
+
+    pages: list[Page]
+    text_source: TextSource              # pdf: the text layer throughout; ocr: every page; mixed: some
+    confidence: float | None = None      # mean Tesseract word confidence (0-100) of the OCR pages
+    language: str | None = None          # the language the OCR model was chosen for
+    ocr_pages: int = 0
+    layer_quality: float | None = None   # lowest known-word share of a page's text layer
+    problem: str | None = None           # why pages that needed OCR were not read
+
+
 @dataclass
 class ExtractedDocument:
     """What the extract stage hands to the segmenter."""
@@ -129,6 +152,11 @@ class ExtractedDocument:
     rules: list[Rule]
     masthead: Masthead
     has_text_layer: bool
+    text_source: TextSource = "pdf"
+    ocr_confidence: float | None = None
+    ocr_pages: int = 0
+    layer_quality: float | None = None
+    ocr_problem: str | None = None   # why OCR did not read the pages that needed it
 
 
 @dataclass(frozen=True)

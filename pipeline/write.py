@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from . import schemas
 from .store import PART_META, PARTS_DIR
-from .types import LetterInfo, Masthead, Segmented, Tags
+from .types import ExtractedDocument, LetterInfo, Segmented, Tags
 
 
 
@@ -39,13 +39,14 @@ def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> d
             "pipeline_version": version, "processed_at": utc_now()}
 
 
-def document_row(base: dict, page_count: int, masthead: Masthead, seg: Segmented) -> dict:
-    """The documents row of a processed document: its masthead, its letter's anatomy
-    and, for a meeting record, the meeting."""
-    letter = seg.letter
+def document_row(base: dict, doc: ExtractedDocument, seg: Segmented) -> dict:
+    """The documents row of a processed document: its masthead and text source (from
+    the ExtractedDocument), its letter's anatomy and, for a meeting record, the meeting."""
+    masthead, letter = doc.masthead, seg.letter
     record = letter.doc_type == "meeting_record"
     return {
-        **base, "page_count": page_count, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
+        **base, "page_count": doc.page_count, "text_source": doc.text_source, "ocr_confidence": doc.ocr_confidence,
+        "text_quality": doc.layer_quality, "symbol": masthead.symbol, "symbols": masthead.symbols or None,
         "reissue": masthead.reissue, "organ": masthead.organ, "distribution": masthead.distribution,
         "date": masthead.date, "language": masthead.language, "original_language": masthead.original_language,
         "job_number": masthead.job_number, "session": masthead.session, "agenda_items": masthead.agenda_items or None,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import extract, furniture, layout, masthead
+from pipeline import config, extract, furniture, layout, masthead
 from pipeline.errors import PdfError
 from pipeline.furniture import is_furniture
 from pipeline.layout import lines_from_words
 from pipeline.scripts import join_words, logical_order
 from pipeline.types import Char, Word
-from tests.conftest import FRENCH_LETTER
+from tests.conftest import FRENCH_LETTER, SAMPLE
 
 
 @pytest.mark.parametrize("name", ["S_2016_871_fr.pdf", "A_80_604_Add.1_en.pdf", "A_HRC_WG.6_7_ITA_1_fr.pdf",
@@ -27,8 +27,9 @@ def test_no_page_furniture_reaches_the_body(name, extracted):
     assert not any(t.strip().startswith(("Page ", "Página ")) for t in texts)
 
 
-def test_scanned_pdf_has_no_text_layer(extracted):
-    doc = extracted("sample/A_47_60-S_23329_en_scanned.pdf")
+def test_scanned_pdf_has_no_text_layer(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "TESSERACT_CMD", str(tmp_path / "no-tesseract"))  # with OCR: tests/test_ocr.py
+    doc = extract.extract_pdf(SAMPLE / "A_47_60-S_23329_en_scanned.pdf")
     assert not doc.has_text_layer
     assert doc.page_count == 11
     assert doc.lines == []

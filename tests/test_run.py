@@ -12,7 +12,7 @@ import time
 import pandas as pd
 import pytest
 
-from pipeline import cli
+from pipeline import cli, config
 from pipeline.errors import LockedError
 from pipeline.run import run, run_lock
 from tests.conftest import FRENCH_LETTER, ROOT, SAMPLE
@@ -132,7 +132,8 @@ def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
         pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
 
 
-def test_a_scan_is_recorded_with_its_page_count(tmp_path):
+def test_a_scan_is_recorded_with_its_page_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "TESSERACT_CMD", str(tmp_path / "no-tesseract"))  # OCR of 11 pages: tests/test_ocr.py
     raw = tmp_path / "raw"
     raw.mkdir()
     shutil.copy(SAMPLE / "A_47_60-S_23329_en_scanned.pdf", raw / "scan.pdf")

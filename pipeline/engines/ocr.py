@@ -1,0 +1,208 @@
+"""The OCR engine: pages without a text layer, or with a garbled one, read by Tesseract.
+
+Pages are rendered by pypdfium2, their rules and underlines erased (Tesseract misreads
+underlined titles), and read by Tesseract 5 through pytesseract. Its words, with their
+boxes, become the same :class:`Word` records a text layer gives (PDF points, top-left
+origin; the font size from the line height; bold unknown), so that the stages after
+extraction run unchanged. The language is decided once per document, before the full
+pass: from the text layer when it has one, else from the first page's script (Tesseract's
+OSD) and, for Latin script, from that page read with a multi-language model (its job
+number's suffix "(E)" first).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from .. import config, lexicon, quality
+from ..errors import OcrUnavailable, PdfError
+from ..types import OcrReading, Page, TextSource, Word
+
+# One thread per Tesseract call: the pipeline's workers already use every core, and
+# OpenMP threads fighting over them made a page 7 times slower (4.6 s against 0.7 s).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def fill_pages(path: Path, pages: Sequence[Page], language_hint: str | None = None) -> OcrReading:
+    """``pages`` with those that have no text, or whose text layer fails the quality test
+    (:mod:`pipeline.quality`), read by OCR instead; a good layer is kept as it is."""
+    layer_language = language_hint or quality.page_language([w for p in pages for w in p.words])
+    measures = [quality.measure(p.words, layer_language) for p in pages]
+    todo = [i for i, (page, q) in enumerate(zip(pages, measures)) if not page.words or quality.is_poor(q)]
+    known = [q.known_share for q in measures if q.known_share is not None and q.tokens]
+    layer_quality = min(known) if known else None
+    if not todo:
+        return OcrReading(list(pages), "pdf", None, None, 0, layer_quality)
+    problem = unavailable()
+    if problem:
+        return OcrReading(list(pages), "pdf", None, None, 0, layer_quality, problem)
+    _extend_time_limit(len(todo) * config.OCR_SECONDS_PER_PAGE)
+    images = _Renderer(path)
+    try:
+        language = layer_language if any(p.words for p in pages) and layer_language else _probe_language(images(todo[0]))
+        model = config.TESSERACT_MODELS.get(language or "", "eng")
+        out, confidences = list(pages), []
+        for i in todo:
+            words, confs = read_image(images(i), model, pages[i].width, pages[i].height)
+            out[i] = Page(pages[i].number, pages[i].width, pages[i].height, words, pages[i].rules)
+            confidences += confs
+    finally:
+        images.close()
+    source: TextSource = "ocr" if len(todo) == len(pages) else "mixed"
+    mean = sum(confidences) / len(confidences) if confidences else None
+    return OcrReading(out, source, mean, language, len(todo), layer_quality)
+
+
+def unavailable() -> str | None:
+    """Why OCR cannot run here (None: it can), as one line that says how to fix it."""
+    if shutil.which(config.TESSERACT_CMD) is None:
+        return (f"Tesseract not found ({config.TESSERACT_CMD!r}): install it with "
+                "`apt-get install tesseract-ocr tesseract-ocr-{eng,fra,spa,rus,ara,chi-sim}` (or run `make run` as root)")
+    return None
+
+
+class _Renderer:
+    """Page images of one PDF, grey, at config.OCR_DPI, rules erased."""
+
+    def __init__(self, path: Path):
+        import pypdfium2 as pdfium
+
+        try:
+            self.pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise PdfError(path, f"cannot render pages for OCR ({exc})") from exc
+
+    def __call__(self, index: int):
+        bitmap = self.pdf[index].render(scale=config.OCR_DPI / 72, grayscale=True)
+        return erase_rules(bitmap.to_pil())
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def erase_rules(image):
+    """The image with its long horizontal dark runs (rules, underlines) painted white.
+    A pixel counts as dark if it or its neighbour above is: a skewed underline steps
+    from one pixel row to the next."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(image.convert("L")).copy()
+    dark = pixels < 128
+    band = dark.copy()
+    band[1:] |= dark[:-1]
+    min_run = max(int(pixels.shape[1] * config.OCR_RULE_MIN_WIDTH), 2)
+    edges = np.diff(np.pad(band, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    for y in np.nonzero(band.sum(axis=1) >= min_run)[0]:
+        starts, ends = np.nonzero(edges[y] == 1)[0], np.nonzero(edges[y] == -1)[0]
+        for start, end in zip(starts, ends):
+            if end - start >= min_run:
+                pixels[max(y - 1, 0):y + 1, start:end] = 255
+    return Image.fromarray(pixels)
+
+
+def read_image(image, model: str, width: float, height: float) -> tuple[list[Word], list[float]]:
+    """Tesseract's words on one page image, as Words in PDF points, and their confidences."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
+    try:
+        data = pytesseract.image_to_data(image, lang=model, output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError as exc:
+        raise OcrUnavailable(f"Tesseract could not read a page with model {model!r}: {exc}") from exc
+    sx, sy = width / image.width, height / image.height
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, text in enumerate(data["text"]):
+        if text.strip() and float(data["conf"][i]) >= 0:
+            lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+    boxes = {key: (min(data["top"][i] for i in members) * sy,
+                   max(data["top"][i] + data["height"][i] for i in members) * sy) for key, members in lines.items()}
+    sizes = {key: line_size(bottom - top, [data["text"][i] for i in lines[key]]) for key, (top, bottom) in boxes.items()}
+    usual = Counter(sizes.values()).most_common(1)[0][0] if sizes else 0.0
+    words, confidences = [], []
+    for key, members in lines.items():
+        top, bottom = boxes[key]
+        size = usual if abs(sizes[key] - usual) <= usual * config.OCR_SAME_SIZE_TOLERANCE else sizes[key]
+        for i in members:
+            text = corrected(data["text"][i].strip().strip("_"))  # "_": an underline's remains
+            if text:
+                x0 = data["left"][i] * sx
+                words.append(Word(text, x0, x0 + data["width"][i] * sx, top, bottom, size))
+                confidences.append(float(data["conf"][i]))
+    return words, confidences
+
+
+DESCENDERS = re.compile(r"[gjpqy,;()\[\]]")
+
+
+def line_size(height: float, texts: list[str]) -> float:
+    """The font size of an OCR line from its box's height: ascenders to descenders, or
+    only to the baseline when no letter of the line goes below it (capitals)."""
+    ratio = config.OCR_LINE_HEIGHT_PER_POINT if any(DESCENDERS.search(t) for t in texts) else config.OCR_CAP_HEIGHT_PER_POINT
+    return float(round(height / ratio))
+
+
+@lru_cache(maxsize=1)
+def _confusions() -> dict:
+    return json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _correction_vocabulary() -> frozenset[str]:
+    return frozenset().union(*(quality.vocabulary(language) for language in config.SPACY_MODELS))
+
+
+def corrected(text: str) -> str:
+    """A word with Tesseract's usual confusions undone ("ORTGTNAL" -> "ORIGINAL",
+    "$/23329" -> "S/23329") when the lexicon knows the result and not the word."""
+    for read, meant in _confusions()["symbol_prefixes"]:
+        if text.startswith(read) and text[len(read):][:1].isdigit():
+            return meant + text[len(read):]
+    if text[:1] in "“‘\"'" and text[1:].isdigit():
+        return text[1:]  # a speck read as a quote before a number
+    core = text.strip(quality.EDGE_PUNCT)
+    if len(core) < 3 or not core.isalnum() or core.isdigit():
+        return text
+    vocab = _correction_vocabulary()
+    if core.lower() in vocab:
+        return text
+    for read, meant in _confusions()["pairs"]:
+        fixed = core.replace(read, meant)
+        if fixed != core and fixed.lower() in vocab:
+            return text.replace(core, fixed)
+    return text
+
+
+def _probe_language(image) -> str | None:
+    """The language of a page without a text layer: its script by Tesseract's OSD; for
+    Latin script, the page read with a multi-language model, then its job number's
+    suffix or its common words."""
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
+    try:
+        script = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT).get("script", "Latin")
+    except pytesseract.TesseractError:  # too little text to tell the script
+        script = "Latin"
+    if script in config.OCR_SCRIPT_MODELS:
+        return config.OCR_SCRIPT_MODELS[script]
+    text = pytesseract.image_to_string(image, lang=config.OCR_LATIN_PROBE)
+    from ..masthead import JOB_NUMBER
+
+    for match in JOB_NUMBER.finditer(text):
+        suffix = lexicon.terms()["job_suffix_language"].get(match.group("suffix") or "")
+        if suffix:
+            return str(suffix)
+    return lexicon.detect_language(text)
+
+
+def _extend_time_limit(seconds: float) -> None:
+    from ..run import extend_time_limit
+
+    extend_time_limit(seconds)
