@@ -6,6 +6,7 @@ the UN masthead; running headers and footers removed.
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Sequence
 
@@ -13,16 +14,18 @@ from . import config, lexicon
 from .furniture import strip_page_furniture
 from .layout import lines_from_words
 from .masthead import read_masthead
-from .types import ExtractedDocument, Masthead, Page, Rule, Word
+from .types import Engine, ExtractedDocument, Masthead, Page, Rule, Word
 
 
-def extract_pdf(path: Path) -> ExtractedDocument:
-    """Read a PDF into lines, masthead and rules (raises PdfError when it cannot)."""
-    from .engines import plumber
+def extract_pdf(path: Path, engine: Engine = config.DEFAULT_ENGINE) -> ExtractedDocument:
+    """Read a PDF into lines, masthead and rules with ``engine`` (pdfplumber when that
+    engine cannot read it: ``fallback`` says why); raises PdfError when none can."""
+    from . import engines
 
-    pages = plumber.read_pages(Path(path))
-    return assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
-                    [rule for p in pages for rule in p.rules])
+    pages, fallback = engines.read_pages(Path(path), engine)
+    doc = assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
+                   [rule for p in pages for rule in p.rules])
+    return dataclasses.replace(doc, fallback=fallback) if fallback else doc
 
 
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],

@@ -18,6 +18,7 @@ Label = Literal["ORG", "GPE", "LOC", "PERSON"]
 Stage = Literal["extract", "segment", "tag", "write", "run"]
 DocType = Literal["letter", "note_verbale", "report", "resolution", "meeting_record", "agenda", "other"]
 Zone = Literal["body", "table", "footnote"]
+Engine = Literal["pdfium", "pdfplumber"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ class ExtractedDocument:
     rules: list[Rule]
     masthead: Masthead
     has_text_layer: bool
+    fallback: str | None = None  # why the chosen engine could not read the PDF (pdfplumber did)
 
 
 @dataclass(frozen=True)
