@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 RAW ?= raw
 PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
-ENGINE ?= pdfium
+ENGINE ?= pdfplumber
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test bench report notebook clean

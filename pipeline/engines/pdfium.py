@@ -138,7 +138,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     fonts: dict[int, tuple[str, float, float, bool]] = {}
     upright: list[Char] = []
     rotated: list[Char] = []
-    last: tuple[float, float, int] | None = None
+    last: tuple[float, float, int] | None = None  # the previous glyph's origin and text object
     try:
         for i in range(api.FPDFText_CountChars(textpage)):
             code = get_unicode(textpage, i)
@@ -151,15 +151,16 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
             fontname, size, descent, straight = font
             loose_box(textpage, i, rect_ref)
             get_origin(textpage, i, ox_ref, oy_ref)
+            x, y = ox.value, oy.value
             text = "-" if code == _LINE_END_HYPHEN else chr(code)
             target = upright if straight else rotated
-            if (ox.value, oy.value, obj) == last and target:  # a ligature's letters share one glyph
+            if (x, y, obj) == last and target:  # a ligature's letters share one glyph
                 glyph = target.pop()
                 target.append(Char(glyph.text + text, glyph.x0, glyph.x1, glyph.top, glyph.bottom, size, fontname))
                 continue
-            last = (ox.value, oy.value, obj)
-            bottom = flip - oy.value - descent
-            target.append(Char(text, ox.value, rect.right, bottom - size, bottom, size, fontname))
+            last = (x, y, obj)
+            bottom = flip - y - descent
+            target.append(Char(text, x, rect.right, bottom - size, bottom, size, fontname))
     finally:
         api.FPDFText_ClosePage(textpage)
     return upright if len(upright) >= len(rotated) else upright + rotated
