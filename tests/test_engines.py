@@ -74,9 +74,11 @@ def test_both_engines_read_the_same_rules_and_no_unmapped_glyph_text():
 
 
 def test_pdfium_leaves_out_its_generated_spaces_and_line_breaks():
-    pages, fallback = engines.read_pages(FIXTURES[0], "pdfium")
+    pdf = ROOT / "tests" / "fixtures" / "letter_en.pdf"
+    (pdfium_pages, fallback), (plumber_pages, _) = (engines.read_pages(pdf, e) for e in ("pdfium", "pdfplumber"))
     assert fallback is None
-    assert not any(c in "\r\n " for p in pages for w in p.words for c in w.text)
+    assert [w.text for p in pdfium_pages for w in p.words] == [w.text for p in plumber_pages for w in p.words]
+    assert not any(c in "\r\n" for p in pdfium_pages for w in p.words for c in w.text)
 
 
 def test_an_unknown_engine_is_refused():
