@@ -1,5 +1,5 @@
 """The pdfium engine: each page's glyphs and rules read through pypdfium2's C API, with
-the geometry of the pdfplumber engine (its reference), about ten times faster.
+the geometry of the pdfplumber engine (its reference), two to four times faster.
 
 Boxes: x0 is the glyph's origin and x1 the right edge of pdfium's *loose* box (origin plus
 advance width), as pdfminer's; the tight box hugs the ink, so it would split words at
