@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 RAW ?= raw
 PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+ENGINE ?= pdfplumber
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test bench report notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS)"
+	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS) ENGINE=$(ENGINE)"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +25,7 @@ install: $(STAMP)  ## Create .venv and install the pipeline with its pinned depe
 
 run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed; installs Tesseract for scans if missing)
 	bash tools/install_tesseract.sh || true
-	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
+	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --engine $(ENGINE)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
 	@echo "make test: the report's browser test needs Chromium and the OCR tests Tesseract; apt-get installs them when missing"

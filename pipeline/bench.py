@@ -3,8 +3,9 @@
 The sample's PDFs with a text layer are copied, each copy made distinct by a trailing
 PDF comment (so that no copy is skipped as a duplicate), until the corpus has at least
 ``--pages`` pages. Printed, from one run on the same files: bare pdfplumber
-``extract_words`` pages/s; end-to-end pages/s with 1 and with all workers and their
-ratios; the tag stage's paragraphs/s; a no-change rerun's time as a fraction of a full
+``extract_words`` and bare pdfium (chars' text and boxes: the limit) pages/s; end-to-end
+pages/s of each of ``CONFIGURATIONS`` (each engine, 1 and all workers) with their ratios
+to both bare figures; the tag stage's paragraphs/s; a no-change rerun's time as a fraction of a full
 run; peak memory for the corpus and for the corpus repeated 4 times.
 
 Bare pdfplumber and the two end-to-end runs are timed ``--repeat`` times, in turn, and
@@ -65,11 +66,38 @@ def bare_pdfplumber(corpus: Path) -> float:
     return time.perf_counter() - started
 
 
-def timed_run(corpus: Path, out: Path, workers: int) -> float:
+def bare_pdfium(corpus: Path) -> float:
+    """Seconds for pdfium to read every char's text and box (no fonts, no words): the limit."""
+    import pypdfium2 as pdfium
+
+    started = time.perf_counter()
+    for pdf in sorted(corpus.glob("*.pdf")):
+        doc = pdfium.PdfDocument(pdf)
+        for page in doc:
+            text = page.get_textpage()
+            text.get_text_range()
+            for i in range(text.count_chars()):
+                text.get_charbox(i, loose=True)
+            text.close()
+            page.close()
+        doc.close()
+    return time.perf_counter() - started
+
+
+# The end-to-end configurations timed: name, workers ("all" for --workers) and run()'s
+# keyword arguments. The tag stage's fast mode adds its line here.
+CONFIGURATIONS: list[tuple[str, str | int, dict]] = [
+    ("e2e_pdfplumber_1_worker", 1, {"engine": "pdfplumber"}),
+    ("e2e_pdfium_1_worker", 1, {"engine": "pdfium"}),
+    ("e2e_pdfium_all_workers", "all", {"engine": "pdfium"}),
+]
+
+
+def timed_run(corpus: Path, out: Path, workers: int, **options) -> float:
     """Seconds of a whole run in a fresh process, as `make run` does it (the models'
     loading included)."""
     code = ("from pathlib import Path; from pipeline.run import run; "
-            f"run(Path({str(corpus)!r}), Path({str(out)!r}), workers={workers}, report=False)")
+            f"run(Path({str(corpus)!r}), Path({str(out)!r}), workers={workers}, report=False, **{options!r})")
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     return time.perf_counter() - started
@@ -158,23 +186,29 @@ def main(argv: list[str] | None = None) -> int:
         pages = build_corpus(args.raw, tmp / "corpus", args.pages)
         pages_4x = build_corpus(args.raw, tmp / "corpus4x", args.pages * 4)
         warm_up(tmp / "corpus", tmp)
-        timings: dict[str, list[float]] = {"bare": [], "one": [], "many": []}
+        timings: dict[str, list[float]] = {"bare_pdfplumber": [], "bare_pdfium": [],
+                                           **{name: [] for name, _, _ in CONFIGURATIONS}}
         for attempt in range(max(1, args.repeat)):
-            timings["bare"].append(bare_pdfplumber(tmp / "corpus"))
-            timings["one"].append(timed_run(tmp / "corpus", tmp / f"out1-{attempt}", workers=1))
-            timings["many"].append(timed_run(tmp / "corpus", tmp / f"outN-{attempt}", workers=args.workers))
-        bare, one, many = (min(timings[key]) for key in ("bare", "one", "many"))
-        rerun = timed_run(tmp / "corpus", tmp / "outN-0", workers=args.workers)
+            timings["bare_pdfplumber"].append(bare_pdfplumber(tmp / "corpus"))
+            timings["bare_pdfium"].append(bare_pdfium(tmp / "corpus"))
+            for name, workers, options in CONFIGURATIONS:
+                n = args.workers if workers == "all" else int(workers)
+                timings[name].append(timed_run(tmp / "corpus", tmp / f"{name}-{attempt}", n, **options))
+        best = {name: min(values) for name, values in timings.items()}
+        bare, one, many = best["bare_pdfplumber"], best["e2e_pdfium_1_worker"], best["e2e_pdfium_all_workers"]
+        rerun = timed_run(tmp / "corpus", tmp / "e2e_pdfium_all_workers-0", args.workers, engine="pdfium")
         paragraphs_per_s = tag_speed(tmp / "corpus")
         ocr_pages_per_s = ocr_speed(tmp / "corpus")
         memory_1x = peak_memory_mb(tmp / "corpus", tmp / "mem1", args.workers)
         memory_4x = peak_memory_mb(tmp / "corpus4x", tmp / "mem4", args.workers)
 
-    figures = {
-        "pages": pages,
-        "bare_pdfplumber_pages_per_s": pages / bare,
-        "e2e_1_worker_pages_per_s": pages / one,
-        f"e2e_{args.workers}_workers_pages_per_s": pages / many,
+    figures: dict[str, float] = {"pages": pages}
+    for name, seconds in best.items():
+        label = name.replace("all_workers", f"{args.workers}_workers")
+        figures[f"{label}_pages_per_s"] = pages / seconds
+        figures[f"{label}_vs_bare_pdfplumber"] = best["bare_pdfplumber"] / seconds
+        figures[f"{label}_vs_bare_pdfium"] = best["bare_pdfium"] / seconds
+    figures.update({
         "e2e_1_worker_vs_bare": bare / one,
         "all_workers_vs_1": one / many,
         "tag_paragraphs_per_s": paragraphs_per_s,
@@ -184,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         "peak_memory_mb_1x": memory_1x,
         f"peak_memory_mb_4x ({pages_4x} pages)": memory_4x,
         "memory_4x_vs_1x": memory_4x / memory_1x,
-    }
+    })
     print(f"timings (s), fastest of {max(1, args.repeat)} kept: "
           + "; ".join(f"{key} " + " ".join(f"{t:.1f}" for t in values) for key, values in timings.items()))
     for name, value in figures.items():

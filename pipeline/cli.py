@@ -60,20 +60,20 @@ def cmd_run(args) -> int:
     from .run import run
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
-                  timeout=args.timeout, wait=args.wait, report=not args.no_report,
+                  timeout=args.timeout, wait=args.wait, report=not args.no_report, engine=args.engine,
                   progress=Progress(quiet=args.quiet))
     print(summary.line())
     return 1 if args.strict and summary.failed else 0
 
 
-def _extracted(path: str):
+def _extracted(args):
     from .extract import extract_pdf
 
-    return extract_pdf(Path(path))
+    return extract_pdf(Path(args.pdf), args.engine)
 
 
 def cmd_extract(args) -> int:
-    doc = _extracted(args.pdf)
+    doc = _extracted(args)
     _print_json({
         "page_count": doc.page_count, "has_text_layer": doc.has_text_layer, "masthead": asdict(doc.masthead),
         "lines": [{"page": l.page, "top": round(l.top, 1), "x0": round(l.x0, 1), "size": l.size,
@@ -89,7 +89,7 @@ def _segmented(doc):
 
 
 def cmd_segment(args) -> int:
-    seg = _segmented(_extracted(args.pdf))
+    seg = _segmented(_extracted(args))
     _print_json({"letter": asdict(seg.letter), "paragraphs": [asdict(p) for p in seg.paragraphs],
                  **({"speeches": [asdict(s) for s in seg.speeches],
                      "participants": [asdict(m) for m in seg.participants]} if seg.speeches else {})})
@@ -99,7 +99,7 @@ def cmd_segment(args) -> int:
 def cmd_tag(args) -> int:
     from . import tag
 
-    doc = _extracted(args.pdf)
+    doc = _extracted(args)
     tags = tag.tag_document(_segmented(doc).paragraphs, doc.masthead.language)
     _print_json({"entities": [asdict(e) for e in tags.entities], "topics": [asdict(t) for t in tags.topics]})
     return 0
@@ -117,6 +117,13 @@ def cmd_schema(args) -> int:
 
     print(data_dictionary_markdown())
     return 0
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    from .engines import ENGINES
+
+    parser.add_argument("--engine", choices=list(ENGINES), default=config.DEFAULT_ENGINE,
+                        help=f"what reads the PDFs (default: {config.DEFAULT_ENGINE}; pdfplumber is the reference)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
+    _engine_option(run)
     run.set_defaults(func=cmd_run)
 
     for name, func, text in [("extract", cmd_extract, "print one PDF's masthead and lines as JSON"),
@@ -145,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                              ("tag", cmd_tag, "print one PDF's entities and topics as JSON")]:
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("pdf", help="path of a PDF")
+        _engine_option(p)
         if name == "extract":
             p.add_argument("--lines", action="store_true", help="print every body line, not just their count")
         p.set_defaults(func=func)

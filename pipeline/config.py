@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .types import Engine
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -16,6 +20,7 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR") or PROJECT_DIR / ".cache")
 PIPELINE_VERSION = "0.1.0"
 
 # --- extract -------------------------------------------------------------------------
+DEFAULT_ENGINE: Engine = "pdfplumber"  # or pdfium (faster): the default once it gives the same paragraphs (tests/test_engines.py)
 DEFAULT_X_TOLERANCE = 1.5      # pt between chars of one word (pdfplumber's x_tolerance)
 DEFAULT_Y_TOLERANCE = 3        # pt between chars of one line (pdfplumber's y_tolerance)
 LINE_MERGE_TOLERANCE = 2.5     # pt: words whose tops differ less share a line

@@ -14,21 +14,24 @@ from . import config, lexicon
 from .furniture import strip_page_furniture
 from .layout import page_lines
 from .masthead import read_masthead
-from .types import ExtractedDocument, Masthead, Page, Rule, Word
+from .types import Engine, ExtractedDocument, Masthead, Page, Rule, Word
 
 
-def extract_pdf(path: Path) -> ExtractedDocument:
-    """Read a PDF into lines, masthead and rules (raises PdfError when it cannot)."""
-    from .engines import ocr, plumber
+def extract_pdf(path: Path, engine: Engine = config.DEFAULT_ENGINE) -> ExtractedDocument:
+    """Read a PDF into lines, masthead and rules with ``engine`` (pdfplumber when that
+    engine cannot read it: ``fallback`` says why), pages without a good text layer read
+    by OCR; raises PdfError when no engine can read it."""
+    from . import engines
+    from .engines import ocr
 
-    read = ocr.fill_pages(Path(path), plumber.read_pages(Path(path)))
-    pages = read.pages
-    doc = assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
-                   [rule for p in pages for rule in p.rules])
+    pages, fallback = engines.read_pages(Path(path), engine)
+    read = ocr.fill_pages(Path(path), pages)
+    doc = assemble([p.words for p in read.pages], [(p.width, p.height) for p in read.pages],
+                   [rule for p in read.pages for rule in p.rules])
     if read.language and doc.masthead.language is None:
         doc.masthead.language = read.language
     return replace(doc, text_source=read.text_source, ocr_confidence=read.confidence, ocr_pages=read.ocr_pages,
-                   layer_quality=read.layer_quality, ocr_problem=read.problem)
+                   layer_quality=read.layer_quality, ocr_problem=read.problem, fallback=fallback)
 
 
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],

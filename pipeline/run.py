@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 
 from . import config, store
 from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
+from .types import Engine
 
 LOCK_FILE = ".lock"
 HASH_CHUNK = 1 << 20
@@ -36,6 +37,7 @@ class SourceFile:
     path: Path
     name: str      # relative to the raw folder
     sha256: str
+    engine: Engine = config.DEFAULT_ENGINE  # what reads it: part of what its results depend on
 
     @property
     def doc_id(self) -> str:
@@ -78,13 +80,16 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "speakers", "columns", "tag", "types", "write", "engines/plumber", "engines/ocr", "quality")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts",
+                  "segment", "speakers", "columns", "tag", "types", "write", "engines/__init__", "engines/plumber",
+                  "engines/pdfium", "engines/ocr", "quality")
 
 
-@lru_cache(maxsize=1)
-def results_version() -> str:
+@lru_cache(maxsize=None)
+def results_version(engine: Engine = config.DEFAULT_ENGINE) -> str:
     """The pipeline's version with digests of the code that makes the rows and of its
-    data files: results made under another version are stale."""
+    data files, and the engine that reads the PDFs: results made under another version
+    are stale."""
     def digest(paths) -> str:
         h = hashlib.sha256()
         for path in paths:
@@ -94,7 +99,7 @@ def results_version() -> str:
 
     code = digest(config.PACKAGE_DIR / f"{name}.py" for name in RESULT_MODULES)
     data = digest(sorted(config.DATA_DIR.glob("*.json")))
-    return f"{config.PIPELINE_VERSION}+code.{code}.data.{data}"
+    return f"{config.PIPELINE_VERSION}+code.{code}.data.{data}.{engine}"
 
 
 # --- one document ---------------------------------------------------------------------
@@ -126,7 +131,7 @@ def build_document(source: SourceFile, extracted=None):
     from . import extract, segment, tag, write
 
     with in_stage("extract"):
-        doc = extracted if extracted is not None else extract.extract_pdf(source.path)
+        doc = extracted if extracted is not None else extract.extract_pdf(source.path, source.engine)
     if not doc.has_text_layer:
         message = f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text"
         if doc.ocr_problem:
@@ -138,14 +143,17 @@ def build_document(source: SourceFile, extracted=None):
         seg = segment.segment(doc, tag.country_code, tag.country_name)
     with in_stage("tag"):
         tags = tag.tag_document(seg.paragraphs, doc.masthead.language)
-    document = write.document_row(_base(source), doc, seg)
-    return write.document_tables(document, seg, tags), doc.page_count, "ok", doc.ocr_pages
+    base = _base(source)
+    warnings = [write.problem_row(base, "extract", "EngineFallback",
+                                  f"{source.name}: {doc.fallback}; read with pdfplumber")] if doc.fallback else []
+    document = write.document_row(base, doc, seg)
+    return write.document_tables(document, seg, tags, warnings), doc.page_count, "ok", doc.ocr_pages
 
 
 def _base(source: SourceFile) -> dict:
     from . import write
 
-    return write.document_base(source.doc_id, source.name, source.sha256, results_version())
+    return write.document_base(source.doc_id, source.name, source.sha256, results_version(source.engine))
 
 
 class StageError(PipelineError):
@@ -231,7 +239,7 @@ def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStar
     started = time.monotonic()
     try:
         with time_limit(timeout), in_stage("extract"):
-            return HeadStart(extract.extract_pdf(source.path), time.monotonic() - started)
+            return HeadStart(extract.extract_pdf(source.path, source.engine), time.monotonic() - started)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
 
@@ -252,7 +260,7 @@ def _store_failed(source: SourceFile, out_dir: Path, stage: str, error: str, mes
 
 
 def _meta(source: SourceFile, status: str) -> dict:
-    return {"sha256": source.sha256, "version": results_version(), "status": status}
+    return {"sha256": source.sha256, "version": results_version(source.engine), "status": status}
 
 
 def _worker_init() -> None:
@@ -273,11 +281,11 @@ def find_pdfs(raw_dir: Path) -> list[Path]:
     return pdfs
 
 
-def scan(raw_dir: Path) -> dict[str, list[SourceFile]]:
+def scan(raw_dir: Path, engine: Engine = config.DEFAULT_ENGINE) -> dict[str, list[SourceFile]]:
     """The raw folder's PDFs grouped by content (doc_id), names sorted."""
     by_doc: dict[str, list[SourceFile]] = {}
     for path in find_pdfs(raw_dir):
-        source = SourceFile(path, path.relative_to(raw_dir).as_posix(), file_sha256(path))
+        source = SourceFile(path, path.relative_to(raw_dir).as_posix(), file_sha256(path), engine)
         by_doc.setdefault(source.doc_id, []).append(source)
     return by_doc
 
@@ -299,7 +307,7 @@ def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
 
 def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *, force: bool = False,
         workers: int = config.DEFAULT_WORKERS, timeout: float = config.DOC_TIMEOUT_SECONDS,
-        wait: bool = False, report: bool = True,
+        wait: bool = False, report: bool = True, engine: Engine = config.DEFAULT_ENGINE,
         progress: Callable[[Outcome, int, int], None] | None = None) -> RunSummary:
     """Bring ``out_dir``'s tables up to date with the PDFs of ``raw_dir``."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -309,9 +317,9 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
     summary = RunSummary()
     with run_lock(out_dir, wait):
         store.clean_stale_parts(out_dir)
-        by_doc = scan(raw_dir)
+        by_doc = scan(raw_dir, engine)
         parts = store.list_parts(out_dir)
-        version = results_version()
+        version = results_version(engine)
         todo = [files[0] for doc_id, files in sorted(by_doc.items())
                 if force or _is_stale(parts.get(doc_id), version)]
         summary.skipped = len(by_doc) - len(todo)

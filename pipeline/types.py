@@ -19,6 +19,7 @@ Stage = Literal["extract", "segment", "tag", "write", "run"]
 DocType = Literal["letter", "note_verbale", "report", "resolution", "meeting_record", "agenda", "other"]
 Zone = Literal["body", "table", "footnote"]
 TextSource = Literal["pdf", "ocr", "mixed"]
+Engine = Literal["pdfium", "pdfplumber"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ class ExtractedDocument:
     ocr_pages: int = 0
     layer_quality: float | None = None
     ocr_problem: str | None = None   # why OCR did not read the pages that needed it
+    fallback: str | None = None  # why the chosen engine could not read the PDF (pdfplumber did)
 
 
 @dataclass(frozen=True)

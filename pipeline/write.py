@@ -63,10 +63,15 @@ def error_tables(base: dict, stage: str, error: str, message: str, *, status: st
                  page_count: int | None = None) -> dict[str, pa.Table]:
     """The tables of a document that gave no paragraphs: its documents row with
     ``status`` and one errors row."""
-    problem = {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
-               "message": message, "at": utc_now()}
-    return document_tables({**base, "status": status, "page_count": page_count}, Segmented([], LetterInfo()),
-                           None, [problem])
+    return document_tables({**base, "status": status, "page_count": page_count}, Segmented([], LetterInfo()), None,
+                           [problem_row(base, stage, error, message)])
+
+
+def problem_row(base: dict, stage: str, error: str, message: str) -> dict:
+    """An errors row. A processed document (status ok) may have some too: warnings, such
+    as an engine that gave way to pdfplumber."""
+    return {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
+            "message": message, "at": utc_now()}
 
 
 def document_tables(document: dict, seg: Segmented, tags: Tags | None,

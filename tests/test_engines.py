@@ -1,34 +1,119 @@
-"""The lean pdfminer device reads the same glyphs as pdfplumber's ``page.chars``."""
+"""The pdfium engine against pdfplumber, the reference: the same paragraphs and
+documents fields on every PDF at hand; falling back to pdfplumber; engine-aware reruns."""
 from __future__ import annotations
 
-import pdfplumber
+import shutil
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import pyarrow.parquet as pq
 import pytest
 
-from pipeline.engines import plumber
-from tests.conftest import FIXTURES
+from pipeline import engines, extract, segment, tag
+from pipeline.errors import PdfError
+from pipeline.run import run
+from tests.conftest import FIXTURES, SAMPLE
 
-PDFS = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.rglob("*.pdf"))
-
-
-def _theirs(page) -> list[tuple]:
-    """pdfplumber's chars as the device keeps them: glyphs with text, rotated ones only
-    when the page is mostly rotated."""
-    chars = [c for c in page.chars if c["text"]]
-    upright = [c for c in chars if c["upright"]]
-    rotated = [c for c in chars if not c["upright"]]
-    kept = upright if len(upright) >= len(rotated) else upright + rotated
-    return [_glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], round(c["size"], 2), c["fontname"]) for c in kept]
+FIXTURE_PDFS = sorted(FIXTURES.rglob("*.pdf"))  # the sample, the real Council documents, generated pages
+MIN_SAME_PARAGRAPHS = 0.995
 
 
-def _glyph(text: str, x0: float, x1: float, top: float, bottom: float, size: float, fontname: str) -> tuple:
-    return text, round(x0, 6), round(x1, 6), round(top, 6), round(bottom, 6), size, fontname
+def _reading(pdf: Path, engine: str) -> tuple[list[tuple], dict]:
+    """A PDF's paragraphs (text, kind, section, number, pages) and documents fields."""
+    doc = extract.extract_pdf(pdf, engine)
+    if not doc.has_text_layer:
+        return [], {"page_count": doc.page_count}
+    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    paragraphs, info = seg.paragraphs, seg.letter
+    rows = [(p.text, p.kind, p.section, p.number, p.page_start, p.page_end) for p in paragraphs]
+    return rows, {"page_count": doc.page_count, **asdict(doc.masthead), **asdict(info)}
 
 
-@pytest.mark.parametrize("relative", PDFS)
-def test_device_chars_equal_pdfplumber_chars(relative):
-    with pdfplumber.open(FIXTURES / relative) as pdf:
-        for page in pdf.pages:
-            mine, _ = plumber.page_contents(page)
-            ours = [_glyph(c.text, c.x0, c.x1, c.top, c.bottom, c.size, c.fontname) for c in mine]
-            assert ours == _theirs(page), f"page {page.page_number}"
-            page.flush_cache()
+def _compare(pdfs: list[Path]) -> tuple[int, int, list[str]]:
+    """Paragraphs in all, paragraphs the engines agree on, and the files whose documents
+    fields differ."""
+    total = same = 0
+    fields_differ = []
+    for pdf in pdfs:
+        (plumber_rows, plumber_fields), (pdfium_rows, pdfium_fields) = (_reading(pdf, e) for e in ("pdfplumber", "pdfium"))
+        total += max(len(plumber_rows), len(pdfium_rows))
+        same += sum((Counter(plumber_rows) & Counter(pdfium_rows)).values())
+        if plumber_fields != pdfium_fields:
+            fields_differ.append(pdf.name)
+    return total, same, fields_differ
+
+
+NOT_YET = pytest.mark.xfail(strict=True, reason="pdfium differs on Arabic brackets/descents and faux bold; README")
+
+
+@NOT_YET
+def test_both_engines_give_the_same_paragraphs_and_documents_on_the_fixtures():
+    total, same, fields_differ = _compare(FIXTURE_PDFS)
+    assert total > 0 and same / total >= MIN_SAME_PARAGRAPHS, f"{same}/{total} paragraphs the same"
+    assert fields_differ == []
+
+
+def test_both_engines_read_the_same_rules_and_no_unmapped_glyph_text():
+    pdf = SAMPLE / "A_INF_76_1_en.pdf"
+    (plumber_pages, _), (pdfium_pages, _) = (engines.read_pages(pdf, e) for e in ("pdfplumber", "pdfium"))
+    def rules(pages):
+        return [(r.page, round(r.x0), round(r.x1), round(r.top)) for p in pages for r in p.rules]
+    assert rules(pdfium_pages) and rules(pdfium_pages) == rules(plumber_pages)
+    assert not any("(cid:" in w.text for p in plumber_pages + pdfium_pages for w in p.words)
+
+
+def test_pdfium_leaves_out_its_generated_spaces_and_line_breaks():
+    pdf = FIXTURES / "letter_en.pdf"
+    (pdfium_pages, fallback), (plumber_pages, _) = (engines.read_pages(pdf, e) for e in ("pdfium", "pdfplumber"))
+    assert fallback is None
+    assert [w.text for p in pdfium_pages for w in p.words] == [w.text for p in plumber_pages for w in p.words]
+    assert not any(c in "\r\n" for p in pdfium_pages for w in p.words for c in w.text)
+
+
+def test_an_unknown_engine_is_refused():
+    with pytest.raises(ValueError, match="unknown engine"):
+        engines.read_pages(FIXTURE_PDFS[0], "ocr")
+
+
+def test_what_pdfium_cannot_open_is_read_by_pdfplumber_and_the_errors_table_says_so(tmp_path, monkeypatch):
+    from pipeline.engines import pdfium
+
+    def refuse(path):
+        raise PdfError(path, "damaged PDF (pdfium error 3)")
+
+    monkeypatch.setattr(pdfium, "read_pages", refuse)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE / "A_INF_76_1_en.pdf", raw)
+    summary = run(raw, tmp_path / "out", workers=1, report=False, engine="pdfium")
+    assert summary.processed == 1 and summary.failed == 0
+    errors = pq.read_table(tmp_path / "out" / "errors.parquet").to_pylist()
+    assert [(e["stage"], e["error"]) for e in errors] == [("extract", "EngineFallback")]
+    assert "pdfium: damaged PDF" in errors[0]["message"] and "pdfplumber" in errors[0]["message"]
+    documents = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert documents[0]["status"] == "ok" and documents[0]["n_paragraphs"] > 0
+
+
+def test_a_file_no_engine_can_read_keeps_pdfplumbers_reason(tmp_path):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(b"not a PDF at all" * 20)
+    with pytest.raises(PdfError, match="no %PDF header"):
+        extract.extract_pdf(path, "pdfium")
+
+
+def test_switching_engines_reprocesses_and_switching_back_does_too(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE / "A_INF_76_1_en.pdf", raw)
+    out = tmp_path / "out"
+    assert run(raw, out, workers=1, report=False, engine="pdfplumber").processed == 1
+    assert run(raw, out, workers=1, report=False, engine="pdfplumber").skipped == 1
+    assert run(raw, out, workers=1, report=False, engine="pdfium").processed == 1
+    versions = pq.read_table(out / "documents.parquet").column("pipeline_version").to_pylist()
+    assert versions[0].endswith(".pdfium")
+
+
+def test_latin_cyrillic_and_chinese_fixtures_read_the_same_with_both_engines():
+    total, same, fields_differ = _compare([pdf for pdf in sorted(FIXTURES.glob("letter_*.pdf")) if not pdf.stem.endswith("_ar")])
+    assert same == total and fields_differ == []

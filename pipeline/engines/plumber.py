@@ -63,7 +63,7 @@ def _glyph_device() -> type:
             try:
                 text = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
-                text = self.handle_undefined_char(font, cid)
+                text = ""  # a glyph without Unicode: dropped, not pdfminer's "(cid:NN)"
             adv = font.char_width(cid) * fontsize * scaling
             if font.is_vertical():
                 vx, vy = font.char_disp(cid)
