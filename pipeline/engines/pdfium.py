@@ -125,7 +125,8 @@ def _read_page(api: ctypes.CDLL, page: int, number: int) -> Page:
 
 def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     """The page's glyphs as Chars, top-left origin (``flip`` minus pdf y). pdfium's
-    generated spaces and line breaks and glyphs without Unicode are left out; rotated
+    generated spaces and line breaks are left out; a glyph without Unicode (a kashida
+    that stretches a justified Arabic word) keeps its box and reads as nothing; rotated
     glyphs are margin labels, dropped unless most of the page is set that way."""
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
@@ -142,7 +143,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     try:
         for i in range(api.FPDFText_CountChars(textpage)):
             code = get_unicode(textpage, i)
-            if (code in _GENERATED and is_generated(textpage, i)) or code == 0 or map_error(textpage, i):
+            if code in _GENERATED and is_generated(textpage, i):
                 continue
             obj = get_object(textpage, i)
             font = fonts.get(obj)
@@ -152,7 +153,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
             loose_box(textpage, i, rect_ref)
             get_origin(textpage, i, ox_ref, oy_ref)
             x, y = ox.value, oy.value
-            text = "-" if code == _LINE_END_HYPHEN else chr(code)
+            text = "" if code == 0 or map_error(textpage, i) else "-" if code == _LINE_END_HYPHEN else chr(code)
             target = upright if straight else rotated
             if (x, y, obj) == last and target:  # a ligature's letters share one glyph
                 glyph = target.pop()

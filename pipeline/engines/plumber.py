@@ -63,7 +63,7 @@ def _glyph_device() -> type:
             try:
                 text = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
-                text = ""  # a glyph without Unicode: dropped, not pdfminer's "(cid:NN)"
+                text = ""  # a glyph without Unicode (a kashida): its box, no text; not "(cid:NN)"
             adv = font.char_width(cid) * fontsize * scaling
             if font.is_vertical():
                 vx, vy = font.char_disp(cid)
@@ -78,10 +78,9 @@ def _glyph_device() -> type:
             x1, y1 = a * ux + c * uy + e, b * ux + d * uy + f
             x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
             y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
-            if text:
-                size = x1 - x0 if font.is_vertical() else y1 - y0
-                self.glyphs.append((text, x0, y0, x1, y1, size, _font_name(font.fontname),
-                                    0 < a * d * scaling and b * c <= 0))
+            size = x1 - x0 if font.is_vertical() else y1 - y0
+            self.glyphs.append((text, x0, y0, x1, y1, size, _font_name(font.fontname),
+                                0 < a * d * scaling and b * c <= 0))
             return adv
 
     return GlyphDevice
