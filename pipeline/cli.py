@@ -80,9 +80,9 @@ def cmd_extract(args) -> int:
 
 
 def _segmented(doc):
-    from . import segment, tag
+    from . import segment
 
-    return segment.segment(doc, tag.country_code, tag.country_name)
+    return segment.segment(doc)
 
 
 def cmd_segment(args) -> int:

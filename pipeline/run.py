@@ -75,7 +75,8 @@ class RunSummary:
 
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "tag", "types", "write", "engines/plumber")
+RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts", "segment", "types", "write", "engines/plumber",
+                  "folding", "gazetteer", *(f"tag/{p.stem}" for p in sorted((config.PACKAGE_DIR / "tag").glob("*.py"))))
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +131,7 @@ def build_document(source: SourceFile, extracted=None):
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer"
     with in_stage("segment"):
-        paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+        paragraphs, info = segment.segment(doc)
     with in_stage("tag"):
         tags = tag.tag_document(paragraphs, doc.masthead.language)
     document = write.document_row(_base(source), doc.page_count, doc.masthead, info)

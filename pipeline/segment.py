@@ -14,7 +14,7 @@ from itertools import groupby
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-from . import config, lexicon
+from . import config, gazetteer, lexicon
 from .layout import body_size, line_cells
 from .scripts import join_words
 from .types import ExtractedDocument, LetterInfo, Line, Paragraph
@@ -428,13 +428,12 @@ def addressee_of(title: str) -> str | None:
     return " and ".join(names)
 
 
-def author_of(title: str, country_code: Callable[[str], str | None],
-              country_name: Callable[[str], str | None]) -> str | None:
-    """The first State named in the title, in English."""
+def author_of(title: str) -> str | None:
+    """The first State named in the title, in English (through the gazetteer)."""
     for candidate in _name_candidates(title):
-        code = country_code(candidate)
+        code = gazetteer.country_code(candidate)
         if code:
-            return country_name(code)
+            return gazetteer.country_name(code)
     return None
 
 
@@ -458,11 +457,9 @@ def _name_candidates(title: str) -> Iterator[str]:
                 yield " ".join([ARABIC_PROCLITIC.sub("ال", words[0])] + words[1:])
 
 
-CountryLookup = Callable[[str], "str | None"]
 
 
-def letter_info(drafts: Sequence[Draft], symbol: str | None,
-                country_code: CountryLookup | None = None, country_name: CountryLookup | None = None) -> LetterInfo:
+def letter_info(drafts: Sequence[Draft], symbol: str | None) -> LetterInfo:
     heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
     doc_type = doc_type_of(symbol, heads)
     titles = [d.text for d in drafts if d.kind == "title"]
@@ -472,7 +469,7 @@ def letter_info(drafts: Sequence[Draft], symbol: str | None,
     return LetterInfo(
         title=title,
         letter_date=lexicon.parse_date(title),
-        author=author_of(title, country_code, country_name) if country_code and country_name else None,
+        author=author_of(title),
         addressee=addressee_of(title),
         doc_type=doc_type,
     )
@@ -488,11 +485,9 @@ def mirrored_if_rtl(lines: Sequence[Line], page_sizes: Sequence[tuple[float, flo
 
 
 
-def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
-            country_name: CountryLookup | None = None) -> tuple[list[Paragraph], LetterInfo]:
-    """Paragraphs in reading order, and the letter's anatomy. ``country_code`` (a State's
-    name in any language to ISO 3166 alpha-3) and ``country_name`` (code to English name)
-    find the letter's author; without them it stays unknown."""
+def segment(doc: ExtractedDocument) -> tuple[list[Paragraph], LetterInfo]:
+    """Paragraphs in reading order, and the letter's anatomy (its author through the
+    gazetteer)."""
     if not doc.lines:
         return [], LetterInfo()
     lines = mirrored_if_rtl(doc.lines, doc.page_sizes)
@@ -511,7 +506,7 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
     for d in drafts:
         _take_number(d)
     classify(drafts, layout, doc.lines[0].page)
-    info = letter_info(drafts, doc.masthead.symbol, country_code, country_name)
+    info = letter_info(drafts, doc.masthead.symbol)
     assign_sections(drafts, info.doc_type in LETTER_TYPES)
     paragraphs = [
         Paragraph(para_id=i, section=d.section, kind=d.kind, text=d.text, number=d.number,

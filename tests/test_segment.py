@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pipeline import extract, segment, tag
+from pipeline import extract, segment
 from pipeline.layout import lines_from_words
 from pipeline.masthead import read_masthead
 from pipeline.types import Line, Word
@@ -23,7 +23,7 @@ def norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def french_letter():
     doc = extract.extract_pdf(RAW / "S_2016_871_fr.pdf")
-    return segment.segment(doc, tag.country_code, tag.country_name)
+    return segment.segment(doc)
 
 
 def test_french_letter_paragraphs_are_exactly_the_gold(french_letter, letter_gold):
@@ -58,7 +58,7 @@ def test_letter_anatomy(french_letter, letter_gold):
      None, "President of the Security Council"),
 ])
 def test_author_and_addressee_from_titles(title, author, addressee):
-    assert segment.author_of(title, tag.country_code, tag.country_name) == author
+    assert segment.author_of(title) == author
     assert segment.addressee_of(title) == addressee
 
 
@@ -133,7 +133,7 @@ def test_paragraph_breaks_from_gaps_indents_and_pages():
 ])
 def test_letter_titles_in_every_language(title):
     assert segment.title_type(title) == "letter"
-    assert segment.author_of(title, tag.country_code, tag.country_name) == "Russian Federation"
+    assert segment.author_of(title) == "Russian Federation"
     assert segment.addressee_of(title) == "Secretary-General"
     assert segment.lexicon.parse_date(title) == dt.date(2016, 10, 14)
 
@@ -167,7 +167,7 @@ def test_a_typewritten_letter_without_bold_type(tmp_path):
     doc = extract.extract_pdf(write_pdf(tmp_path / "old.pdf", TYPEWRITTEN_LETTER))
     assert (doc.masthead.symbol, doc.masthead.organ, doc.masthead.date) == (
         "S/23329", "Security Council", dt.date(1991, 12, 30))
-    paragraphs, info = segment.segment(doc, tag.country_code, tag.country_name)
+    paragraphs, info = segment.segment(doc)
     assert [(p.kind, p.section) for p in paragraphs] == [
         ("title", "letter"), ("body", "letter"), ("signature", "letter"), ("heading", "annex"), ("body", "annex")]
     assert (info.doc_type, info.letter_date, info.author, info.addressee) == (

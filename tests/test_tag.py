@@ -7,7 +7,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline import config, schemas, tag
+from pipeline import config, folding, gazetteer, schemas, tag
+from pipeline.tag import charsets, keys, model_spans, patterns, phrases, pipelines, resources, rows
 from pipeline.types import Paragraph
 
 GOLD = config.PROJECT_DIR.parent / "shared" / "corpus" / "S_2016_871_fr.gold.json"
@@ -37,54 +38,54 @@ def fr_tags():
 
 # --- folding, keys and the phrase index (pure) -------------------------------------------
 def test_fold_unifies_case_accents_apostrophes_and_arabic_letters():
-    assert tag.fold("SÉCURITÉ Internationale") == tag.fold("securite internationale")
-    assert tag.fold("l’ONU") == tag.fold("l'onu")
-    assert tag.fold("الأمم") == tag.fold("الامم")
-    assert tag.fold("Шанхайской") == "шанхайской"  # й stays a letter
+    assert folding.match_form("SÉCURITÉ Internationale") == folding.match_form("securite internationale")
+    assert folding.match_form("l’ONU") == folding.match_form("l'onu")
+    assert folding.match_form("الأمم") == folding.match_form("الامم")
+    assert folding.match_form("Шанхайской") == "шанхайской"  # й stays a letter
 
 
 def test_russian_stem_conflates_case_forms():
     forms = ["Российская", "Российской", "Российскую"]
-    assert len({tag.stem(tag.fold(f), "ru") for f in forms}) == 1
+    assert len({folding.stem(folding.match_form(f), "ru") for f in forms}) == 1
 
 
 def test_phrase_index_finds_all_and_longest_first_keeps_the_longest():
-    index = tag.PhraseIndex()
-    short = tag.Payload("org", ("SCO",), "Organisation de Shanghai")
-    full = tag.Payload("org", ("SCO",), "Organisation de Shanghai pour la coopération")
+    index = phrases.PhraseIndex()
+    short = phrases.Payload("org", ("SCO",), "Organisation de Shanghai")
+    full = phrases.Payload("org", ("SCO",), "Organisation de Shanghai pour la coopération")
     index.add(("organisation", "de", "shanghai"), short)
     index.add(("organisation", "de", "shanghai", "pour", "la", "cooperation"), full)
     words = "l organisation de shanghai pour la cooperation".split()
-    found = index.find([(tag.Candidate(w),) for w in words])
+    found = index.find([(keys.Candidate(w),) for w in words])
     assert {m.payload for m in found} == {short, full}
-    assert [m.payload for m in tag.longest_first(found)] == [full]
+    assert [m.payload for m in phrases.longest_first(found)] == [full]
 
 
 # --- countries -----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["Russian Federation", "Fédération de Russie", "la Russie", "Federación de Rusia",
                                   "Российская Федерация", "Российской Федерации", "الاتحاد الروسي", "俄罗斯联邦"])
 def test_country_code_in_six_languages(name):
-    assert tag.country_code(name) == "RUS"
+    assert gazetteer.country_code(name) == "RUS"
 
 
 def test_country_code_variants_and_names():
-    assert tag.country_code("Iran (Islamic Republic of)") == "IRN"
-    assert tag.country_code("République arabe syrienne") == "SYR"
-    assert tag.country_code("Estado de Palestina") == "PSE"
-    assert tag.country_code("Atlantis") is None
-    assert tag.country_name("RUS") == "Russian Federation"
-    assert tag.country_name("BOL") == "Bolivia (Plurinational State of)"
-    assert tag.country_name("ZZZ") is None
+    assert gazetteer.country_code("Iran (Islamic Republic of)") == "IRN"
+    assert gazetteer.country_code("République arabe syrienne") == "SYR"
+    assert gazetteer.country_code("Estado de Palestina") == "PSE"
+    assert gazetteer.country_code("Atlantis") is None
+    assert gazetteer.country_name("RUS") == "Russian Federation"
+    assert gazetteer.country_name("BOL") == "Bolivia (Plurinational State of)"
+    assert gazetteer.country_name("ZZZ") is None
 
 
 def test_countries_data_covers_member_states():
-    rows = tag.countries()
+    rows = gazetteer.countries()
     assert len({r["code"] for r in rows}) == len(rows)
     assert sum(r["type"] == "member_state" for r in rows) == 193
     assert {"PSE", "VAT"} <= {r["code"] for r in rows if r["type"] == "observer_state"}
     for r in rows:
         if r["type"] != "territory":
-            assert all(r["names"].get(lang) for lang in tag.LANGS), r["code"]
+            assert all(r["names"].get(lang) for lang in gazetteer.LANGS), r["code"]
 
 
 # --- organizations on blank pipelines (es, ru, ar, zh) -------------------------------------------
@@ -172,7 +173,7 @@ def test_model_labels_are_mapped_and_countries_get_codes():
     doc = nlp("Serguei Ivanov a visité le Kirghizistan avec Zorglub Industries pendant la Coupe du Monde")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 2, "PER"), Span(doc, 5, 6, "LOC"), Span(doc, 7, 9, "ORG"), Span(doc, 11, 14, "MISC")]
-    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in tag.entities_of(0, doc)}
+    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in rows.entities_of(0, doc)}
     assert got == {("Serguei Ivanov", "PERSON", None, None, "model"), ("Kirghizistan", "GPE", "KGZ", None, "model"),
                    ("Zorglub Industries", "ORG", None, None, "model")}
 
@@ -180,10 +181,10 @@ def test_model_labels_are_mapped_and_countries_get_codes():
 def test_junk_rules_generalize():
     nlp = spacy.blank("en")
     doc = nlp("the secretary met the Permanent Representative")
-    assert tag.model_span_is_junk(doc[0:2])          # no capital
-    assert tag.model_span_is_junk(doc[3:6])          # only title words
-    assert not tag.model_span_is_junk(nlp("Zorglub Industries")[0:2])
-    assert tag.model_span_is_junk(nlp("A/HRC/WG.6/7/ITA/1")[0:1])  # a document symbol
+    assert model_spans.model_span_is_junk(doc[0:2])          # no capital
+    assert model_spans.model_span_is_junk(doc[3:6])          # only title words
+    assert not model_spans.model_span_is_junk(nlp("Zorglub Industries")[0:2])
+    assert model_spans.model_span_is_junk(nlp("A/HRC/WG.6/7/ITA/1")[0:1])  # a document symbol
 
 
 def test_heading_markers_are_trimmed_from_model_spans():
@@ -191,60 +192,60 @@ def test_heading_markers_are_trimmed_from_model_spans():
     doc = nlp("B. Zorglub Industries et I.")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 3, "ORG"), Span(doc, 4, 5, "PER")]
-    assert [(e.text, e.label) for e in tag.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
+    assert [(e.text, e.label) for e in rows.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
 
 
 def model_span(text: str, start: int, end: int, label: str, language: str = "fr"):
     """A doc of the language's tokenizer with one model span over tokens [start, end)."""
-    doc = tag.build_nlp(language).make_doc(text)
+    doc = pipelines.build_nlp(language).make_doc(text)
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, start, end, label)]
     return doc
 
 
 def test_without_a_tagger_names_are_told_by_their_capitals():
-    lexicon = tag.lexicon_of("fr")
-    kept = tag.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
+    lexicon = pipelines.lexicon_of("fr")
+    kept = rows.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
     assert [e.text for e in kept] == ["Cour constitutionnelle"]   # a capital no rule asks for
     opening = model_span("Cour constitutionnelle a statué.", 0, 2, "ORG")
-    assert tag.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
+    assert rows.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
 
 
 def test_a_title_is_not_a_person_and_a_verb_is_not_part_of_a_name():
-    lexicon = tag.lexicon_of("fr")
+    lexicon = pipelines.lexicon_of("fr")
     title = model_span("Le texte du Président de la République est paru.", 3, 7, "PER")
-    assert tag.entities_of(0, title, lexicon) == []
+    assert rows.entities_of(0, title, lexicon) == []
     person = model_span("Le texte de Serguei Ivanov est paru.", 3, 5, "PER")
-    assert [e.text for e in tag.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
+    assert [e.text for e in rows.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
     run_on = model_span("Ensuite, la Chambre des députés procède au vote.", 3, 7, "ORG")
-    assert [e.text for e in tag.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
+    assert [e.text for e in rows.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
 
 
 def test_the_dictionary_comes_from_the_lemmatizer_tables():
-    en, fr = tag.lexicon_of("en"), tag.lexicon_of("fr")
+    en, fr = pipelines.lexicon_of("en"), pipelines.lexicon_of("fr")
     assert en.nominal_lemma("children") == "child"
     assert fr.nominal_lemma("internationaux") == "international"
     assert fr.parts_of_speech("procède") == {"verb"}
     assert fr.is_common("Ministère") and not fr.is_common("Zorglub")
-    assert not tag.lexicon_of("es").is_common("ministerio")   # a blank pipeline has no dictionary
+    assert not pipelines.lexicon_of("es").is_common("ministerio")   # a blank pipeline has no dictionary
 
 
 def test_the_stage_runs_the_ner_alone():
-    assert tag.build_nlp("fr").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
-    assert tag.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+    assert pipelines.build_nlp("fr").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+    assert pipelines.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
 
 
 # --- compiled resources and their cache ---------------------------------------------------------
 def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_path, monkeypatch):
-    nlp = tag.build_nlp("es")
-    fresh = tag.cached_resources(nlp, "es", tmp_path)
+    nlp = pipelines.build_nlp("es")
+    fresh = resources.cached_resources(nlp, "es", tmp_path)
     [written] = tmp_path.glob("tag-es-*.pickle")
-    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
+    assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
     written.write_bytes(b"not a pickle")
-    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
+    assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
     assert written.read_bytes() != b"not a pickle"
-    monkeypatch.setattr(tag, "data_version", lambda: "other data")
-    tag.cached_resources(nlp, "es", tmp_path)
+    monkeypatch.setattr(resources, "data_version", lambda: "other data")
+    resources.cached_resources(nlp, "es", tmp_path)
     assert [p.name for p in tmp_path.glob("tag-es-*.pickle")] != [written.name]  # stale: replaced
 
 
@@ -255,7 +256,7 @@ def test_memoized_charsets_compile_to_the_same_regex_code():
     pattern = "|".join(f"(?:^[{ALPHA}]+-{word}[{ALPHA}]*$)" for word in ("anti", "contre", "sous", "vice"))
     parsed = lambda: re._parser.parse(pattern, re.IGNORECASE | re.UNICODE)
     plain = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
-    with tag.charsets_optimized_once():
+    with charsets.charsets_optimized_once():
         memoized = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
         again = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
     assert plain == memoized == again
@@ -265,8 +266,8 @@ def test_memoized_charsets_compile_to_the_same_regex_code():
 def test_an_unwritable_cache_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
-    nlp = tag.build_nlp("es")
-    assert tag.cached_resources(nlp, "es", blocked / "cache") == tag.compile_resources(nlp, "es")
+    nlp = pipelines.build_nlp("es")
+    assert resources.cached_resources(nlp, "es", blocked / "cache") == resources.compile_resources(nlp, "es")
 
 
 # --- topics ------------------------------------------------------------------------------------
@@ -313,15 +314,15 @@ def test_unbis_topics_table():
 
 
 def test_data_version_is_a_short_stable_hash():
-    v = tag.data_version()
+    v = resources.data_version()
     assert len(v) == 12 and int(v, 16) >= 0
-    assert v == tag.data_version()
+    assert v == resources.data_version()
 
 
 def test_topic_variants_point_at_unbis_concepts():
-    known = set(tag.unbis())
-    variants = tag.topic_rules()["variants"]
-    assert set(variants) == set(tag.LANGS)
+    known = set(patterns.unbis())
+    variants = patterns.topic_rules()["variants"]
+    assert set(variants) == set(gazetteer.LANGS)
     for lang, table in variants.items():
         for text, ids in table.items():
             assert ids and set(ids) <= known, (lang, text)
