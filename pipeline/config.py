@@ -9,8 +9,11 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"
 RAW_DIR = PROJECT_DIR / "raw"
 PROCESSED_DIR = PROJECT_DIR / "processed"
-# Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change.
-CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR") or PROJECT_DIR / ".cache")
+# Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change:
+# in the user's own cache folder, never in the checkout (PIPELINE_CACHE_DIR overrides).
+_XDG_CACHE = os.environ.get("XDG_CACHE_HOME", "")
+CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR")
+                 or (Path(_XDG_CACHE) if os.path.isabs(_XDG_CACHE) else Path.home() / ".cache") / "unsc-pipeline")
 
 # Bump when a change to the code changes the tables: every document is then reprocessed.
 PIPELINE_VERSION = "0.1.0"

@@ -239,14 +239,74 @@ def test_the_stage_runs_the_ner_alone():
 def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_path, monkeypatch):
     nlp = pipelines.build_nlp("es")
     fresh = resources.cached_resources(nlp, "es", tmp_path)
-    [written] = tmp_path.glob("tag-es-*.pickle")
+    [written] = tmp_path.glob("tag-es-*.cache")
     assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
-    written.write_bytes(b"not a pickle")
+    written.write_bytes(b"not a cache file")
     assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
-    assert written.read_bytes() != b"not a pickle"
+    assert written.read_bytes() != b"not a cache file"
     monkeypatch.setattr(resources, "data_version", lambda: "other data")
     resources.cached_resources(nlp, "es", tmp_path)
-    assert [p.name for p in tmp_path.glob("tag-es-*.pickle")] != [written.name]  # stale: replaced
+    assert [p.name for p in tmp_path.glob("tag-es-*.cache")] != [written.name]  # stale: replaced
+
+
+class Planted:
+    """A pickle that, once loaded, would write a file: the attack on the cache."""
+
+    def __init__(self, target):
+        self.target = str(target)
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+def test_a_planted_or_tampered_cache_file_is_not_loaded_but_compiled_again(tmp_path):
+    import pickle
+
+    from pipeline.tag import cache
+
+    nlp = pipelines.build_nlp("es")
+    fresh = resources.cached_resources(nlp, "es", tmp_path)
+    [written] = tmp_path.glob("tag-es-*.cache")
+    ran = tmp_path / "the planted code ran"
+    planted = pickle.dumps(Planted(ran))
+    for forged in (planted,                                                          # a bare pickle
+                   cache.MAGIC + bytes(32) + planted,                                # a guessed tag
+                   written.read_bytes()[:-1] + bytes([written.read_bytes()[-1] ^ 1])):  # one bit flipped
+        written.write_bytes(forged)
+        assert resources.cached_resources(nlp, "es", tmp_path) == fresh
+        assert not ran.exists()
+        assert written.read_bytes() != forged                                        # compiled and rewritten
+    assert stat_mode(written) == stat_mode(tmp_path / cache.KEY_FILE) == 0o600
+
+
+def stat_mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_key_open_to_other_users_disables_the_cache(tmp_path):
+    from pipeline.tag import cache
+
+    nlp = pipelines.build_nlp("es")
+    resources.cached_resources(nlp, "es", tmp_path)
+    (tmp_path / cache.KEY_FILE).chmod(0o644)  # anyone could forge a tag with it
+    for written in tmp_path.glob("tag-es-*.cache"):
+        written.unlink()
+    assert resources.cached_resources(nlp, "es", tmp_path) == resources.compile_resources(nlp, "es")
+    assert not list(tmp_path.glob("tag-es-*.cache"))                                # nothing read, nothing written
+
+
+def test_the_cache_lives_in_the_users_cache_folder(monkeypatch, tmp_path):
+    import importlib
+
+    monkeypatch.delenv("PIPELINE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert importlib.reload(config).CACHE_DIR == tmp_path / "unsc-pipeline"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert importlib.reload(config).CACHE_DIR == config.Path.home() / ".cache" / "unsc-pipeline"
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "mine"))
+    assert importlib.reload(config).CACHE_DIR == tmp_path / "mine"
+    monkeypatch.undo()
+    importlib.reload(config)
 
 
 def test_memoized_charsets_compile_to_the_same_regex_code():
