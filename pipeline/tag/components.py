@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -75,20 +74,23 @@ def _acceptable(doc: Doc, m: Match, shouting: bool) -> bool:
     return True
 
 
-def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon) -> list[tuple[Hit, tuple[int, int]]]:
-    """Longest non-overlapping entity matches, plus the parent organization named at the
-    end of a body's name ("Comité exécutif de la CEI" also names the CEI)."""
+Ranged = tuple[Hit, tuple[int, int]]  # a hit and its token range
+
+
+def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon) -> tuple[list[Ranged], list[Ranged]]:
+    """Longest non-overlapping entity matches, and the parent organizations named at the
+    end of a body's name ("Comité exécutif de la CEI" also names the CEI), nested in them."""
     shouting = caps_text(doc)
     matches = [m for m in index.find(doc_candidates(doc, lang, lexicon)) if _acceptable(doc, m, shouting)]
     chosen = longest_first(matches)
-    out: list[tuple[Hit, tuple[int, int]]] = [(to_hit(doc, m), (m.start, m.end)) for m in chosen]
+    parents: list[Ranged] = []
     for m in chosen:
         parent = gazetteer.org_by_id().get(m.payload.ids[0], {}).get("parent") if m.payload.kind == "org" else None
         inner = [n for n in matches if n.payload.kind == "org" and n.payload.ids[0] == parent
                  and m.start < n.start and n.end == m.end]
         if inner:
-            out.append((to_hit(doc, inner[0]), (inner[0].start, inner[0].end)))
-    return out
+            parents.append((to_hit(doc, inner[0]), (inner[0].start, inner[0].end)))
+    return [(to_hit(doc, m), (m.start, m.end)) for m in chosen], parents
 
 
 if not Doc.has_extension("unsc_entities"):
@@ -108,11 +110,10 @@ class GazetteerComponent:
         self.index, self.lexicon = resources.entities, resources.lexicon
 
     def __call__(self, doc: Doc) -> Doc:
-        hits = gazetteer_hits(doc, self.index, self.lang, self.lexicon)
-        doc._.unsc_entities = [h for h, _ in hits]
-        doc._.unsc_ranges = {rng for _, rng in hits}
-        spans = [Span(doc, s, e, label="ORG" if h.payload.kind == "org" else "GPE") for h, (s, e) in hits]
-        doc.ents = spacy.util.filter_spans(spans)
+        chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon)
+        doc._.unsc_entities = [h for h, _ in chosen + parents]
+        doc._.unsc_ranges = {rng for _, rng in chosen + parents}
+        doc.ents = [Span(doc, s, e, label="ORG" if h.payload.kind == "org" else "GPE") for h, (s, e) in chosen]
         return doc
 
 
