@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from spacy.tokens import Doc
+
 from .. import config, gazetteer
-from ..types import Entity, Paragraph, Tags, TopicHit
-from .model_spans import span_rules
+from ..types import Entity, NerMode, Paragraph, Tags, TopicHit
+from .dictionary import Lexicon
+from .model_spans import reads_as_name, span_rules
 from .patterns import topic_rules, unbis
 from .pipelines import build_nlp, lexicon_of
 from .rows import entities_of, organizations_table, unbis_topics_table
@@ -31,14 +34,31 @@ def read_data() -> None:
     span_rules()
 
 
-def tag_document(paragraphs: Sequence[Paragraph], language: str | None) -> Tags:
-    """Entities and topics of a document's paragraphs (offsets into Paragraph.text)."""
-    nlp = build_nlp(language)
-    lexicon = lexicon_of(language)
+def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: NerMode = config.DEFAULT_NER) -> Tags:
+    """Entities and topics of a document's paragraphs (offsets into Paragraph.text).
+    ``ner="rules"``: the gazetteer and the topic rules only, no statistical model."""
+    nlp = build_nlp(language, ner)
+    lexicon = lexicon_of(language, ner)
+    docs = [nlp.make_doc(p.text or "") for p in paragraphs]
+    for name, component in nlp.pipeline:
+        if name == "ner":  # batched, on the paragraphs where it can find something
+            wanted = [doc for para, doc in zip(paragraphs, docs) if needs_model(doc, lexicon)]
+            for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):
+                pass
+        else:
+            docs = [component(doc) for doc in docs]
     entities: list[Entity] = []
     topics: list[TopicHit] = []
-    texts = [p.text or "" for p in paragraphs]
-    for para, doc in zip(paragraphs, nlp.pipe(texts, batch_size=config.NLP_BATCH_SIZE)):
+    for para, doc in zip(paragraphs, docs):
         entities += entities_of(para.para_id, doc, lexicon)
         topics += topics_of(para.para_id, doc)
     return Tags(entities=entities, topics=topics)
+
+
+def needs_model(doc: Doc, lexicon: Lexicon) -> bool:
+    """Whether the NER could add an entity the gazetteer did not find: a word outside
+    the gazetteer's names that reads as a name (an acronym, a capital no position asks
+    for, a capitalized word the dictionary doesn't know). The model's spans are kept
+    only if they hold such a word (model_spans), so elsewhere its work is thrown away."""
+    covered = {i for start, end in doc._.unsc_ranges or () for i in range(start, end)}
+    return any(token.i not in covered and reads_as_name(token, lexicon) for token in doc)
