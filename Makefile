@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 RAW ?= raw
 PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+NER ?= model
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test bench report notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS)"
+	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS) NER=$(NER) (model|rules)"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)  ## Create .venv and install the pipeline with its pinned dependencies
 
 run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed)
-	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS)
+	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --ner $(NER)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
 	bash tests/install_chromium.sh || echo "warning: chromium not installed; the browser test will skip"

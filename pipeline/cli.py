@@ -57,7 +57,7 @@ def cmd_run(args) -> int:
     from .run import run
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
-                  timeout=args.timeout, wait=args.wait, report=not args.no_report,
+                  timeout=args.timeout, wait=args.wait, report=not args.no_report, ner=args.ner,
                   progress=Progress(quiet=args.quiet))
     print(summary.line())
     return 1 if args.strict and summary.failed else 0
@@ -96,7 +96,7 @@ def cmd_tag(args) -> int:
 
     doc = _extracted(args.pdf)
     paragraphs, _ = _segmented(doc)
-    tags = tag.tag_document(paragraphs, doc.masthead.language)
+    tags = tag.tag_document(paragraphs, doc.masthead.language, args.ner)
     _print_json({"entities": [asdict(e) for e in tags.entities], "topics": [asdict(t) for t in tags.topics]})
     return 0
 
@@ -113,6 +113,12 @@ def cmd_schema(args) -> int:
 
     print(data_dictionary_markdown())
     return 0
+
+
+def _ner_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ner", choices=["model", "rules"], default=config.DEFAULT_NER,
+                        help="model: the statistical NER and the rules; rules: the gazetteer and topic rules "
+                             f"only, several times faster (default: {config.DEFAULT_NER})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
+    _ner_option(run)
     run.set_defaults(func=cmd_run)
 
     for name, func, text in [("extract", cmd_extract, "print one PDF's masthead and lines as JSON"),
@@ -143,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("pdf", help="path of a PDF")
         if name == "extract":
             p.add_argument("--lines", action="store_true", help="print every body line, not just their count")
+        if name == "tag":
+            _ner_option(p)
         p.set_defaults(func=func)
 
     report = sub.add_parser("report", help="write report.html for a processed folder")

@@ -414,3 +414,35 @@ def test_line_break_inside_a_name(fr_tags):
     tags = fr_tags("l’Organisation de\nShanghai pour la coopération et la lutte contre le\nterrorisme")
     assert [e.text for e in tags.entities if e.org_id] == ["Organisation de\nShanghai pour la coopération"]
     assert "1001346" in topic_ids(tags)
+
+
+# --- modes: the statistical NER only where it can add something, or not at all --------------
+def test_the_model_runs_only_where_a_word_outside_the_gazetteer_reads_as_a_name():
+    nlp, lexicon = pipelines.build_nlp("fr"), pipelines.lexicon_of("fr")
+    gazetteer_only = lambda text: nlp.get_pipe("unsc_gazetteer")(nlp.make_doc(text))
+    assert not tag.needs_model(gazetteer_only("Le Conseil de sécurité et la Fédération de Russie."), lexicon)
+    assert tag.needs_model(gazetteer_only("Le Conseil de sécurité et M. Serguei Ivanov."), lexicon)
+    assert tag.needs_model(gazetteer_only("le représentant de la Zorglubie"), lexicon)
+
+
+def test_rules_mode_keeps_the_gazetteer_and_topics_and_drops_the_model():
+    texts = ("M. Serguei Ivanov, Secrétaire général de l'Organisation du Traité de sécurité collective, "
+             "a rencontré le Conseil de sécurité sur la lutte contre le terrorisme.",)
+    full = tag.tag_document(paras(*texts), "fr")
+    rules = tag.tag_document(paras(*texts), "fr", ner="rules")
+    assert "ner" not in pipelines.build_nlp("fr", "rules").pipe_names
+    assert {e.source for e in full.entities} == {"gazetteer", "model"}
+    assert rules.entities == [e for e in full.entities if e.source == "gazetteer"]
+    assert rules.topics == full.topics
+
+
+def test_a_run_in_another_ner_mode_reprocesses(tmp_path):
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "letter_en.pdf").write_bytes((config.PROJECT_DIR / "tests" / "fixtures" / "letter_en.pdf").read_bytes())
+    out = tmp_path / "out"
+    assert run(raw, out, workers=1, report=False, ner="rules").processed == 1
+    assert run(raw, out, workers=1, report=False, ner="rules").skipped == 1
+    assert run(raw, out, workers=1, report=False, ner="model").processed == 1
