@@ -446,3 +446,10 @@ def test_a_run_in_another_ner_mode_reprocesses(tmp_path):
     assert run(raw, out, workers=1, report=False, ner="rules").processed == 1
     assert run(raw, out, workers=1, report=False, ner="rules").skipped == 1
     assert run(raw, out, workers=1, report=False, ner="model").processed == 1
+
+
+def test_the_model_does_not_read_tables_and_footnotes():
+    text = "M. Serguei Ivanov a rencontré M. Vladimir Voronkov à Douchanbé."
+    kinds = ("body", "table", "footnote")
+    tags = tag.tag_document([Paragraph(i, "letter", kind, text, 1, 1) for i, kind in enumerate(kinds)], "fr")
+    assert {e.para_id for e in tags.entities if e.source == "model"} == {0}

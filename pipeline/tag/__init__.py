@@ -41,8 +41,9 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
     lexicon = lexicon_of(language, ner)
     docs = [nlp.make_doc(p.text or "") for p in paragraphs]
     for name, component in nlp.pipeline:
-        if name == "ner":  # batched, on the paragraphs where it can find something
-            wanted = [doc for para, doc in zip(paragraphs, docs) if needs_model(doc, lexicon)]
+        if name == "ner":  # batched, on the prose where it can find something
+            wanted = [doc for para, doc in zip(paragraphs, docs)
+                      if para.kind not in config.NER_SKIPPED_KINDS and needs_model(doc, lexicon)]
             for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):
                 pass
         else:
