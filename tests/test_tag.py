@@ -420,9 +420,9 @@ def test_line_break_inside_a_name(fr_tags):
 def test_the_model_runs_only_where_a_word_outside_the_gazetteer_reads_as_a_name():
     nlp, lexicon = pipelines.build_nlp("fr"), pipelines.lexicon_of("fr")
     gazetteer_only = lambda text: nlp.get_pipe("unsc_gazetteer")(nlp.make_doc(text))
-    assert not tag.needs_model(gazetteer_only("Le Conseil de sécurité et la Fédération de Russie."), lexicon)
-    assert tag.needs_model(gazetteer_only("Le Conseil de sécurité et M. Serguei Ivanov."), lexicon)
-    assert tag.needs_model(gazetteer_only("le représentant de la Zorglubie"), lexicon)
+    assert not model_spans.needs_model(gazetteer_only("Le Conseil de sécurité et la Fédération de Russie."), lexicon)
+    assert model_spans.needs_model(gazetteer_only("Le Conseil de sécurité et M. Serguei Ivanov."), lexicon)
+    assert model_spans.needs_model(gazetteer_only("le représentant de la Zorglubie"), lexicon)
 
 
 def test_rules_mode_keeps_the_gazetteer_and_topics_and_drops_the_model():

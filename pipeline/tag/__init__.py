@@ -12,12 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
-
 from .. import config, gazetteer
 from ..types import Entity, NerMode, Paragraph, Tags, TopicHit
-from .dictionary import Lexicon
-from .model_spans import reads_as_name, span_rules
+from .model_spans import needs_model, span_rules
 from .patterns import topic_rules, unbis
 from .pipelines import build_nlp, lexicon_of
 from .rows import entities_of, organizations_table, unbis_topics_table
@@ -45,7 +42,7 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
             wanted = [doc for para, doc in zip(paragraphs, docs)
                       if para.kind not in config.NER_SKIPPED_KINDS and needs_model(doc, lexicon)]
             for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):
-                pass
+                pass  # it sets the entities on the docs themselves
         else:
             docs = [component(doc) for doc in docs]
     entities: list[Entity] = []
@@ -54,12 +51,3 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
         entities += entities_of(para.para_id, doc, lexicon)
         topics += topics_of(para.para_id, doc)
     return Tags(entities=entities, topics=topics)
-
-
-def needs_model(doc: Doc, lexicon: Lexicon) -> bool:
-    """Whether the NER could add an entity the gazetteer did not find: a word outside
-    the gazetteer's names that reads as a name (an acronym, a capital no position asks
-    for, a capitalized word the dictionary doesn't know). The model's spans are kept
-    only if they hold such a word (model_spans), so elsewhere its work is thrown away."""
-    covered = {i for start, end in doc._.unsc_ranges or () for i in range(start, end)}
-    return any(token.i not in covered and reads_as_name(token, lexicon) for token in doc)

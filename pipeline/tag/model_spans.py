@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from .. import gazetteer
 from ..folding import is_cased, match_form
@@ -126,3 +126,12 @@ def model_entity(para_id: int, span: Span, lexicon: Lexicon | None = None) -> En
     canonical = gazetteer.org_by_id()[org]["name_en"] if org else None
     return Entity(para_id, span.start_char, span.end_char, span.text, label, org_id=org, canonical_name=canonical,
                   source="model")
+
+
+def needs_model(doc: Doc, lexicon: Lexicon) -> bool:
+    """Whether the NER could add an entity the gazetteer did not find: a word outside
+    the gazetteer's names that reads as a name (an acronym, a capital no position asks
+    for, a capitalized word the dictionary doesn't know). A model span is kept only if
+    it holds such a word (model_span_is_junk), so elsewhere the NER's work is thrown away."""
+    covered = {i for start, end in doc._.unsc_ranges or () for i in range(start, end)}
+    return any(token.i not in covered and reads_as_name(token, lexicon) for token in doc)
