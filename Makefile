@@ -7,13 +7,14 @@ RAW ?= raw
 PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 ENGINE ?= pdfplumber
+NER ?= model
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test bench report notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS) ENGINE=$(ENGINE)"
+	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS) ENGINE=$(ENGINE) (pdfplumber|pdfium) NER=$(NER) (model|rules)"
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +26,7 @@ install: $(STAMP)  ## Create .venv and install the pipeline with its pinned depe
 
 run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed; installs Tesseract for scans if missing)
 	bash tools/install_tesseract.sh || true
-	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --engine $(ENGINE)
+	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --engine $(ENGINE) --ner $(NER)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
 	@echo "make test: the report's browser test needs Chromium and the OCR tests Tesseract; apt-get installs them when missing"
@@ -45,3 +46,5 @@ notebook: $(STAMP)  ## Open notebooks/01-explore-letters.ipynb in JupyterLab (ru
 
 clean:  ## Remove the processed tables and the tag cache (raw/ is never touched)
 	rm -rf $(PROCESSED) .cache
+	@cache="$$($(PY) -c 'from pipeline import config; print(config.CACHE_DIR)' 2>/dev/null)"; \
+	if [ -n "$$cache" ]; then rm -f "$$cache"/tag-*.cache "$$cache"/.key; rmdir "$$cache" 2>/dev/null || true; fi

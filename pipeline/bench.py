@@ -5,8 +5,9 @@ PDF comment (so that no copy is skipped as a duplicate), until the corpus has at
 ``--pages`` pages. Printed, from one run on the same files: bare pdfplumber
 ``extract_words`` and bare pdfium (chars' text and boxes: the limit) pages/s; end-to-end
 pages/s of each of ``CONFIGURATIONS`` (each engine, 1 and all workers) with their ratios
-to both bare figures; the tag stage's paragraphs/s; a no-change rerun's time as a fraction of a full
-run; peak memory for the corpus and for the corpus repeated 4 times.
+to both bare figures; the tag stage's paragraphs/s (``--ner model`` and ``rules``); OCR
+pages/s; a no-change rerun's time as a fraction of a full run; peak memory for the corpus
+and for the corpus repeated 4 times.
 
 Bare pdfplumber and the two end-to-end runs are timed ``--repeat`` times, in turn, and
 the fastest of each is kept (as ``timeit`` does): on a shared machine the fastest run is
@@ -112,8 +113,9 @@ def warm_up(corpus: Path, scratch: Path) -> None:
     timed_run(sample, scratch / "warm-up-out", workers=1)
 
 
-def tag_speed(corpus: Path) -> float:
-    """Paragraphs per second of the tag stage alone (pipelines already loaded)."""
+def tag_speed(corpus: Path, modes: tuple[str, ...] = ("model", "rules")) -> dict[str, float]:
+    """Paragraphs per second of the tag stage alone in each --ner mode (pipelines
+    already loaded)."""
     import pandas as pd
 
     from . import tag
@@ -129,17 +131,20 @@ def tag_speed(corpus: Path) -> float:
         run(sample, Path(tmp) / "out", workers=1, report=False)
         docs = pd.read_parquet(Path(tmp) / "out" / "documents.parquet")
         paras = pd.read_parquet(Path(tmp) / "out" / "paragraphs.parquet")
-    total, seconds = 0, 0.0
-    for doc_id, group in paras.groupby("doc_id"):
-        language = docs.set_index("doc_id").loc[doc_id, "language"]
-        records = [Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)
-                   for r in group.itertuples()]
-        tag.build_nlp(language)
-        started = time.perf_counter()
-        tag.tag_document(records, language)
-        seconds += time.perf_counter() - started
-        total += len(records)
-    return total / seconds if seconds else 0.0
+    languages = docs.set_index("doc_id")["language"]
+    documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)
+                   for r in group.itertuples()], languages.loc[doc_id]) for doc_id, group in paras.groupby("doc_id")]
+    speeds = {}
+    for mode in modes:
+        total, seconds = 0, 0.0
+        for records, language in documents:
+            tag.build_nlp(language, mode)
+            started = time.perf_counter()
+            tag.tag_document(records, language, mode)
+            seconds += time.perf_counter() - started
+            total += len(records)
+        speeds[mode] = total / seconds if seconds else 0.0
+    return speeds
 
 
 def ocr_speed(corpus: Path, pages: int = 3) -> float | None:
@@ -211,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     figures.update({
         "e2e_1_worker_vs_bare": bare / one,
         "all_workers_vs_1": one / many,
-        "tag_paragraphs_per_s": paragraphs_per_s,
+        "tag_paragraphs_per_s": paragraphs_per_s["model"],
+        "tag_paragraphs_per_s_ner_rules": paragraphs_per_s["rules"],
         "ocr_pages_per_s (1 worker)": ocr_pages_per_s if ocr_pages_per_s is not None else float("nan"),
         "rerun_seconds": rerun,
         "rerun_fraction": rerun / many,

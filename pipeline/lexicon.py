@@ -25,7 +25,11 @@ def terms() -> dict:
 
 
 def fold(text: str) -> str:
-    """Lower case, accents and typographic apostrophes folded: for comparing words."""
+    """Lower case, accents and typographic apostrophes folded: the layout vocabulary's
+    compare-form. It keeps the text's length (one character for one) unless the text
+    has compatibility characters or loose combining marks, so offsets found in it hold
+    in the text where the lengths agree (``find_date`` checks). Names and topic labels
+    are compared by ``folding.match_form``, which also unifies Arabic letters and keeps й."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
     return "".join(c for c in text if not unicodedata.combining(c))
 

@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 
 from . import config, store
 from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
-from .types import Engine
+from .types import Engine, NerMode
 
 LOCK_FILE = ".lock"
 HASH_CHUNK = 1 << 20
@@ -81,8 +81,9 @@ class RunSummary:
 # The modules that make the rows. run.py is left out: it schedules the work (and words
 # the errors' messages), and a change to that should not reprocess every document.
 RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts",
-                  "segment", "speakers", "columns", "tag", "types", "write", "engines/__init__", "engines/plumber",
-                  "engines/pdfium", "engines/ocr", "quality")
+                  "segment", "speakers", "columns", "types", "write", "engines/__init__", "engines/plumber",
+                  "engines/pdfium", "engines/ocr", "quality", "folding", "gazetteer",
+                  *(f"tag/{p.stem}" for p in sorted((config.PACKAGE_DIR / "tag").glob("*.py"))))
 
 
 @lru_cache(maxsize=None)
@@ -125,7 +126,7 @@ def in_stage(stage: str) -> Iterator[None]:
         raise StageError(stage, exc) from exc
 
 
-def build_document(source: SourceFile, extracted=None):
+def build_document(source: SourceFile, extracted=None, ner: NerMode = config.DEFAULT_NER):
     """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
     tables, page count, status and pages read by OCR, or raises."""
     from . import extract, segment, tag, write
@@ -140,9 +141,9 @@ def build_document(source: SourceFile, extracted=None):
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer", 0
     with in_stage("segment"):
-        seg = segment.segment(doc, tag.country_code, tag.country_name)
+        seg = segment.segment(doc)
     with in_stage("tag"):
-        tags = tag.tag_document(seg.paragraphs, doc.masthead.language)
+        tags = tag.tag_document(seg.paragraphs, doc.masthead.language, ner)
     base = _base(source)
     warnings = [write.problem_row(base, "extract", "EngineFallback",
                                   f"{source.name}: {doc.fallback}; read with pdfplumber")] if doc.fallback else []
@@ -217,7 +218,8 @@ class HeadStart:
 DOCUMENT_FAILURES = (PipelineError, MemoryError, RecursionError)
 
 
-def process_document(source: SourceFile, out_dir: Path, timeout: float, head_start: HeadStart | None = None) -> Outcome:
+def process_document(source: SourceFile, out_dir: Path, timeout: float, head_start: HeadStart | None = None,
+                     ner: NerMode = config.DEFAULT_NER) -> Outcome:
     """Process one PDF (from its extraction, if done ahead) and store its part; failures
     become a part with status failed."""
     from . import write
@@ -225,10 +227,10 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
         with time_limit(limit):
-            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None)
+            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None, ner)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
-    write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
+    write.write_part(out_dir, source.doc_id, tables, {**_meta(source, status), "ner": ner})
     return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows, ocr_pages=ocr_pages)
 
 
@@ -308,6 +310,7 @@ def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
 def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *, force: bool = False,
         workers: int = config.DEFAULT_WORKERS, timeout: float = config.DOC_TIMEOUT_SECONDS,
         wait: bool = False, report: bool = True, engine: Engine = config.DEFAULT_ENGINE,
+        ner: NerMode = config.DEFAULT_NER,
         progress: Callable[[Outcome, int, int], None] | None = None) -> RunSummary:
     """Bring ``out_dir``'s tables up to date with the PDFs of ``raw_dir``."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -321,12 +324,12 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         parts = store.list_parts(out_dir)
         version = results_version(engine)
         todo = [files[0] for doc_id, files in sorted(by_doc.items())
-                if force or _is_stale(parts.get(doc_id), version)]
+                if force or _is_stale(parts.get(doc_id), version, ner)]
         summary.skipped = len(by_doc) - len(todo)
         for doc_id in set(parts) - set(by_doc):
             store.remove_part(parts[doc_id])
             summary.removed += 1
-        for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
+        for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout, ner), start=1):
             summary.outcomes.append(outcome)
             summary.pages += outcome.pages
             summary.ocr_pages += outcome.ocr_pages
@@ -344,19 +347,22 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
     return summary
 
 
-def _is_stale(part: Path | None, version: str) -> bool:
-    return part is None or (store.read_part_meta(part) or {}).get("version") != version
+def _is_stale(part: Path | None, version: str, ner: NerMode) -> bool:
+    """No part, or one made by other code or data, or tagged in another --ner mode."""
+    meta = (store.read_part_meta(part) or {}) if part is not None else {}
+    return meta.get("version") != version or meta.get("ner", ner) != ner
 
 
-def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float) -> Iterator[Outcome]:
+def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float,
+                 ner: NerMode) -> Iterator[Outcome]:
     if workers <= 1 or len(todo) <= 1:
         for source in todo:
-            yield process_document(source, out_dir, timeout)
+            yield process_document(source, out_dir, timeout, ner=ner)
         return
     # the biggest files first, so that no worker is left with a long one at the end
     biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
     if sys.platform == "win32":
-        yield from _in_pool(multiprocessing.get_context("spawn"), biggest_first, [], out_dir, workers, timeout)
+        yield from _in_pool(multiprocessing.get_context("spawn"), biggest_first, [], out_dir, workers, timeout, ner)
         return
     # A head start: a process forked at once extracts documents, in order (no spaCy is
     # needed for that), while this one loads what tagging needs; the workers forked
@@ -370,11 +376,11 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
     sender.close()
     try:
         try:
-            _load_for_workers()
+            _load_for_workers(ner)
         finally:
             with claimed.get_lock():
                 taken, claimed.value = claimed.value, -1
-        yield from _in_pool(context, biggest_first[taken:], biggest_first[:taken], out_dir, workers, timeout,
+        yield from _in_pool(context, biggest_first[taken:], biggest_first[:taken], out_dir, workers, timeout, ner,
                             receiver)
     finally:
         receiver.close()  # unread head starts (an error above) end the extracting process
@@ -397,7 +403,7 @@ def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path,
     sender.close()
 
 
-def _load_for_workers() -> None:
+def _load_for_workers(ner: NerMode) -> None:
     """What every worker needs, loaded before they are forked so that each starts with
     it (and publishing the tables doesn't pay for it again): the stage modules, pandas
     (pyarrow imports it to build its first array from Python objects), the data files
@@ -407,16 +413,16 @@ def _load_for_workers() -> None:
     from . import extract, segment, tag, write  # noqa: F401
     tag.read_data()
     for language in config.SPACY_MODELS:
-        tag.build_nlp(language)
+        tag.build_nlp(language, ner)
 
 
 def _in_pool(context, sources: list[SourceFile], extracted_ahead: list[SourceFile], out_dir: Path,
-             workers: int, timeout: float, receiver=None) -> Iterator[Outcome]:
+             workers: int, timeout: float, ner: NerMode, receiver=None) -> Iterator[Outcome]:
     """Process ``sources`` in a pool of workers, then ``extracted_ahead`` from the head
     starts that ``receiver`` brings (in full if they were lost)."""
     with ProcessPoolExecutor(max_workers=min(workers, len(sources) + len(extracted_ahead)), mp_context=context,
                              initializer=_worker_init) as pool:
-        running = {pool.submit(process_document, source, out_dir, timeout): source for source in sources}
+        running = {pool.submit(process_document, source, out_dir, timeout, None, ner): source for source in sources}
         if extracted_ahead:
             try:
                 results = receiver.recv()
@@ -426,7 +432,7 @@ def _in_pool(context, sources: list[SourceFile], extracted_ahead: list[SourceFil
                 if isinstance(result, Outcome):
                     yield result
                 else:
-                    running[pool.submit(process_document, source, out_dir, timeout, result)] = source
+                    running[pool.submit(process_document, source, out_dir, timeout, result, ner)] = source
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:

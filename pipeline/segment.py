@@ -15,7 +15,7 @@ from itertools import groupby
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator, Sequence
 
-from . import config, lexicon
+from . import config, gazetteer, lexicon
 from .layout import DOT_LEADER, body_size, line_cells
 from .scripts import join_words
 from .speakers import participants, speaker_label, strip_label, turns
@@ -486,19 +486,18 @@ def addressee_of(title: str) -> str | None:
     return names[0] if names else None
 
 
-def author_of(title: str, country_code: Callable[[str], str | None],
-              country_name: Callable[[str], str | None]) -> str | None:
+def author_of(title: str) -> str | None:
     """Who wrote: the entity whose chair, president or observer signs ("the Committee on
     the Exercise of …", a State's name in English when the entity is one), else the
-    first State named in the title, in English."""
+    first State named in the title, in English (through the gazetteer)."""
     entity = _writing_entity(title)
     if entity:
-        code = country_code(entity)
-        return country_name(code) if code else entity
+        code = gazetteer.country_code(entity)
+        return gazetteer.country_name(code) if code else entity
     for candidate in _name_candidates(title):
-        code = country_code(candidate)
+        code = gazetteer.country_code(candidate)
         if code:
-            return country_name(code)
+            return gazetteer.country_name(code)
     return None
 
 
@@ -537,11 +536,9 @@ def _name_candidates(title: str) -> Iterator[str]:
                 yield " ".join([ARABIC_PROCLITIC.sub("ال", words[0])] + words[1:])
 
 
-CountryLookup = Callable[[str], "str | None"]
 
 
-def letter_info(drafts: Sequence[Draft], known_type: str | None,
-                country_code: CountryLookup | None = None, country_name: CountryLookup | None = None) -> LetterInfo:
+def letter_info(drafts: Sequence[Draft], known_type: str | None) -> LetterInfo:
     heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
     doc_type = doc_type_of(known_type, heads)
     titles = [d.text for d in drafts if d.kind == "title"]
@@ -554,7 +551,7 @@ def letter_info(drafts: Sequence[Draft], known_type: str | None,
     return LetterInfo(
         title=title,
         letter_date=lexicon.parse_date(title),
-        author=author_of(title, country_code, country_name) if country_code and country_name else None,
+        author=author_of(title),
         addressee=addressees[0] if addressees else None,
         addressees=tuple(addressees),
         doc_type=doc_type,
@@ -571,12 +568,9 @@ def mirrored_if_rtl(lines: Sequence[Line], page_sizes: Sequence[tuple[float, flo
 
 
 
-def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
-            country_name: CountryLookup | None = None) -> Segmented:
+def segment(doc: ExtractedDocument) -> Segmented:
     """Paragraphs in reading order, the letter's anatomy and, in a meeting record, the
-    speakers' turns. ``country_code`` (a State's name in any language to ISO 3166
-    alpha-3) and ``country_name`` (code to English name) find the letter's author and
-    the speakers' States; without them they stay unknown."""
+    speakers' turns (States and authors through the gazetteer)."""
     if not doc.lines:
         return Segmented([], LetterInfo())
     known_type = masthead_doc_type(doc.masthead)
@@ -605,7 +599,7 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
         else:
             _take_number(d)
     classify(drafts, layout, doc.lines[0].page, titles_by_content=known_type is None)
-    info = letter_info(drafts, known_type, country_code, country_name)
+    info = letter_info(drafts, known_type)
     assign_sections(drafts, info.doc_type in LETTER_TYPES)
     kept = [(i, d) for i, d in enumerate(drafts) if d.text]
     paragraphs = [
@@ -614,10 +608,10 @@ def segment(doc: ExtractedDocument, country_code: CountryLookup | None = None,
         for n, (_, d) in enumerate(kept)]
     if not record:
         return Segmented(paragraphs, info)
-    members = participants([l for l in doc.lines if l.page == doc.lines[0].page], country_code, country_name)
+    members = participants([l for l in doc.lines if l.page == doc.lines[0].page])
     italic = {n for n, (_, d) in enumerate(kept) if all(l.italic for l in d.block.lines)}
     speeches = turns(paragraphs, {n: labels[i] for n, (i, _) in enumerate(kept) if i in labels}, italic,
-                     members, country_code)
+                     members)
     speech_of = {pid: sp.speech_id for sp in speeches for pid in range(sp.para_start, sp.para_end + 1)}
     paragraphs = [replace(p, speech_id=speech_of.get(p.para_id)) for p in paragraphs]
     president = next((m.representative for m in members if m.role == "president"), None)

@@ -7,14 +7,13 @@ role, and the President's State.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from typing import Sequence
 
-from . import config, lexicon
+from . import config, gazetteer, lexicon
 from .layout import DOT_LEADER
 from .types import Line, Paragraph, Participant, Role, SpeakerLabel, Speech, Word
 
 PARENS = re.compile(r"\(\s*([^()]*?)\s*\)")
-CountryLookup = Callable[[str], "str | None"]
 
 
 def speaker_label(lines: Sequence[Line]) -> SpeakerLabel | None:
@@ -87,8 +86,7 @@ def strip_label(text: str, label: SpeakerLabel) -> str:
     return text[colon + 1:].lstrip()
 
 
-def participants(lines: Sequence[Line], country_code: CountryLookup | None,
-                 country_name: CountryLookup | None) -> list[Participant]:
+def participants(lines: Sequence[Line]) -> list[Participant]:
     """The masthead table of a meeting record: "President: Mr. X . . . (State)", then
     "Members: State . . . Mr. Y" and one row a member."""
     t = lexicon.terms()["participant_roles"]
@@ -108,7 +106,7 @@ def participants(lines: Sequence[Line], country_code: CountryLookup | None,
             representative, country = left, right.strip("() ")
         else:
             country, representative = left, right
-        code = country_code(country) if country_code else None
+        code = gazetteer.country_code(country)
         out.append(Participant(code, country, representative, role))  # type: ignore[arg-type]
         if role == "president":
             role = None  # the members' label opens their rows
@@ -116,7 +114,7 @@ def participants(lines: Sequence[Line], country_code: CountryLookup | None,
 
 
 def turns(paragraphs: Sequence[Paragraph], labels: dict[int, SpeakerLabel], italic: set[int],
-          members: Sequence[Participant], country_code: CountryLookup | None) -> list[Speech]:
+          members: Sequence[Participant]) -> list[Speech]:
     """The speeches of a record: one a label, over the paragraphs up to the next label,
     procedural paragraph (``italic``) or heading."""
     president = next((p for p in members if p.role == "president"), None)
@@ -127,7 +125,7 @@ def turns(paragraphs: Sequence[Paragraph], labels: dict[int, SpeakerLabel], ital
 
     def close() -> None:
         if label is not None and current:
-            role, code = _role(label, member_codes, president, country_code)
+            role, code = _role(label, member_codes, president)
             speeches.append(Speech(len(speeches), label.speaker, label.affiliation, code, role, label.spoke_in,
                                    current[0].para_id, current[-1].para_id,
                                    sum(len(p.text.split()) for p in current)))
@@ -146,8 +144,7 @@ def turns(paragraphs: Sequence[Paragraph], labels: dict[int, SpeakerLabel], ital
     return speeches
 
 
-def _role(label: SpeakerLabel, member_codes: set[str], president: Participant | None,
-          country_code: CountryLookup | None) -> tuple[Role, str | None]:
+def _role(label: SpeakerLabel, member_codes: set[str], president: Participant | None) -> tuple[Role, str | None]:
     """The speaker's role and State."""
     roles = lexicon.terms()["speaker_roles"]
     speaker = lexicon.fold(label.speaker)
@@ -158,7 +155,7 @@ def _role(label: SpeakerLabel, member_codes: set[str], president: Participant | 
     if label.affiliation is None:
         return "briefer", None
     affiliation = lexicon.fold(label.affiliation)
-    code = country_code(label.affiliation) if country_code else None
+    code = gazetteer.country_code(label.affiliation)
     if any(word in affiliation for word in lexicon.folded(lexicon.terms()["observer_words"])):
         return "observer", code
     if code:

@@ -16,6 +16,7 @@ Kind = Literal["title", "heading", "body", "list_item", "signature", "note", "fo
 Section = Literal["letter", "annex", "enclosure", "main"]
 Label = Literal["ORG", "GPE", "LOC", "PERSON"]
 Stage = Literal["extract", "segment", "tag", "write", "run"]
+NerMode = Literal["model", "rules"]  # tag: the statistical NER and the rules, or the rules alone
 DocType = Literal["letter", "note_verbale", "report", "resolution", "meeting_record", "agenda", "other"]
 Zone = Literal["body", "table", "footnote"]
 TextSource = Literal["pdf", "ocr", "mixed"]

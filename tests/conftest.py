@@ -70,7 +70,7 @@ def segmented(extracted) -> Callable[[str], Any]:
 
     def get(relative: str) -> Any:
         if relative not in cache:
-            seg = segment.segment(extracted(relative), tag.country_code, tag.country_name)
+            seg = segment.segment(extracted(relative))
             cache[relative] = (seg.paragraphs, seg.letter)
         return cache[relative]
 

@@ -24,7 +24,7 @@ def _reading(pdf: Path, engine: str) -> tuple[list[tuple], dict]:
     doc = extract.extract_pdf(pdf, engine)
     if not doc.has_text_layer:
         return [], {"page_count": doc.page_count}
-    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    seg = segment.segment(doc)
     paragraphs, info = seg.paragraphs, seg.letter
     rows = [(p.text, p.kind, p.section, p.number, p.page_start, p.page_end) for p in paragraphs]
     return rows, {"page_count": doc.page_count, **asdict(doc.masthead), **asdict(info)}

@@ -57,7 +57,7 @@ def test_two_column_page_paragraphs_run_on_across_the_column_break(segmented):
 # ------------------------------------------------------------------ a meeting record
 @pytest.fixture(scope="module")
 def record(extracted):
-    return segment.segment(extracted(RECORD), tag.country_code, tag.country_name)
+    return segment.segment(extracted(RECORD))
 
 
 def _paragraphs(result):

@@ -158,7 +158,7 @@ def test_a_failure_while_loading_for_the_workers_leaves_no_process_behind(small_
 
     from pipeline import run as batch
 
-    def broken():
+    def broken(ner):
         raise RuntimeError("model files damaged")
 
     monkeypatch.setattr(batch, "_load_for_workers", broken)

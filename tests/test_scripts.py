@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 @pytest.fixture(scope="module", params=["ar", "zh", "en", "ru", "es"])
 def letter(request):
     doc = extract.extract_pdf(FIXTURES / f"letter_{request.param}.pdf")
-    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    seg = segment.segment(doc)
     paragraphs, info = seg.paragraphs, seg.letter
     return request.param, doc, paragraphs, info
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pipeline import extract, segment, tag
+from pipeline import extract, segment
 from pipeline.layout import lines_from_words
 from pipeline.masthead import read_masthead
 from pipeline.types import Line, Word
@@ -64,7 +64,7 @@ def test_letter_anatomy(french_letter, letter_gold):
      "Comité des sanctions", "Secretary-General"),
 ])
 def test_author_and_addressee_from_titles(title, author, addressee):
-    assert segment.author_of(title, tag.country_code, tag.country_name) == author
+    assert segment.author_of(title) == author
     assert segment.addressee_of(title) == addressee
 
 
@@ -141,7 +141,7 @@ def test_paragraph_breaks_from_gaps_indents_and_pages():
 ])
 def test_letter_titles_in_every_language(title):
     assert segment.title_type(title) == "letter"
-    assert segment.author_of(title, tag.country_code, tag.country_name) == "Russian Federation"
+    assert segment.author_of(title) == "Russian Federation"
     assert segment.addressee_of(title) == "Secretary-General"
     assert segment.lexicon.parse_date(title) == dt.date(2016, 10, 14)
 
@@ -175,7 +175,7 @@ def test_a_typewritten_letter_without_bold_type(tmp_path):
     doc = extract.extract_pdf(write_pdf(tmp_path / "old.pdf", TYPEWRITTEN_LETTER))
     assert (doc.masthead.symbol, doc.masthead.organ, doc.masthead.date) == (
         "S/23329", "Security Council", dt.date(1991, 12, 30))
-    seg = segment.segment(doc, tag.country_code, tag.country_name)
+    seg = segment.segment(doc)
     paragraphs, info = seg.paragraphs, seg.letter
     assert [(p.kind, p.section) for p in paragraphs] == [
         ("title", "letter"), ("body", "letter"), ("signature", "letter"), ("heading", "annex"), ("body", "annex")]

@@ -6,7 +6,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-from pipeline import schemas, tag
+from pipeline import config, folding, gazetteer, schemas, tag
+from pipeline.tag import charsets, components, keys, model_spans, patterns, phrases, pipelines, resources, rows
 from pipeline.types import Paragraph
 
 
@@ -35,15 +36,15 @@ def fr_tags():
 
 # --- folding, keys and the phrase index (pure) -------------------------------------------
 def test_fold_unifies_case_accents_apostrophes_and_arabic_letters():
-    assert tag.fold("SÉCURITÉ Internationale") == tag.fold("securite internationale")
-    assert tag.fold("l’ONU") == tag.fold("l'onu")
-    assert tag.fold("الأمم") == tag.fold("الامم")
-    assert tag.fold("Шанхайской") == "шанхайской"  # й stays a letter
+    assert folding.match_form("SÉCURITÉ Internationale") == folding.match_form("securite internationale")
+    assert folding.match_form("l’ONU") == folding.match_form("l'onu")
+    assert folding.match_form("الأمم") == folding.match_form("الامم")
+    assert folding.match_form("Шанхайской") == "шанхайской"  # й stays a letter
 
 
 def test_russian_stem_conflates_case_forms():
     forms = ["Российская", "Российской", "Российскую"]
-    assert len({tag.stem(tag.fold(f), "ru") for f in forms}) == 1
+    assert len({folding.stem(folding.match_form(f), "ru") for f in forms}) == 1
 
 
 @pytest.mark.parametrize("words, start, payload_text, hit", [
@@ -53,47 +54,47 @@ def test_russian_stem_conflates_case_forms():
 def test_a_hit_ends_where_its_name_ends(words, start, payload_text, hit):
     # a tokenizer may leave punctuation on a word (spaCy's Arabic one keeps "المتحدة)." whole)
     doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=words)
-    found = tag._to_hit(doc, tag.Match(start, len(words), tag.Payload("org", ("X",), payload_text)))
+    found = components.to_hit(doc, phrases.Match(start, len(words), phrases.Payload("org", ("X",), payload_text)))
     assert (found.text, doc.text[found.start:found.end]) == (hit, hit)
 
 
 def test_phrase_index_finds_all_and_longest_first_keeps_the_longest():
-    index = tag.PhraseIndex()
-    short = tag.Payload("org", ("SCO",), "Organisation de Shanghai")
-    full = tag.Payload("org", ("SCO",), "Organisation de Shanghai pour la coopération")
+    index = phrases.PhraseIndex()
+    short = phrases.Payload("org", ("SCO",), "Organisation de Shanghai")
+    full = phrases.Payload("org", ("SCO",), "Organisation de Shanghai pour la coopération")
     index.add(("organisation", "de", "shanghai"), short)
     index.add(("organisation", "de", "shanghai", "pour", "la", "cooperation"), full)
     words = "l organisation de shanghai pour la cooperation".split()
-    found = index.find([(tag.Candidate(w),) for w in words])
+    found = index.find([(keys.Candidate(w),) for w in words])
     assert {m.payload for m in found} == {short, full}
-    assert [m.payload for m in tag.longest_first(found)] == [full]
+    assert [m.payload for m in phrases.longest_first(found)] == [full]
 
 
 # --- countries -----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["Russian Federation", "Fédération de Russie", "la Russie", "Federación de Rusia",
                                   "Российская Федерация", "Российской Федерации", "الاتحاد الروسي", "俄罗斯联邦"])
 def test_country_code_in_six_languages(name):
-    assert tag.country_code(name) == "RUS"
+    assert gazetteer.country_code(name) == "RUS"
 
 
 def test_country_code_variants_and_names():
-    assert tag.country_code("Iran (Islamic Republic of)") == "IRN"
-    assert tag.country_code("République arabe syrienne") == "SYR"
-    assert tag.country_code("Estado de Palestina") == "PSE"
-    assert tag.country_code("Atlantis") is None
-    assert tag.country_name("RUS") == "Russian Federation"
-    assert tag.country_name("BOL") == "Bolivia (Plurinational State of)"
-    assert tag.country_name("ZZZ") is None
+    assert gazetteer.country_code("Iran (Islamic Republic of)") == "IRN"
+    assert gazetteer.country_code("République arabe syrienne") == "SYR"
+    assert gazetteer.country_code("Estado de Palestina") == "PSE"
+    assert gazetteer.country_code("Atlantis") is None
+    assert gazetteer.country_name("RUS") == "Russian Federation"
+    assert gazetteer.country_name("BOL") == "Bolivia (Plurinational State of)"
+    assert gazetteer.country_name("ZZZ") is None
 
 
 def test_countries_data_covers_member_states():
-    rows = tag.countries()
+    rows = gazetteer.countries()
     assert len({r["code"] for r in rows}) == len(rows)
     assert sum(r["type"] == "member_state" for r in rows) == 193
     assert {"PSE", "VAT"} <= {r["code"] for r in rows if r["type"] == "observer_state"}
     for r in rows:
         if r["type"] != "territory":
-            assert all(r["names"].get(lang) for lang in tag.LANGS), r["code"]
+            assert all(r["names"].get(lang) for lang in gazetteer.LANGS), r["code"]
 
 
 # --- organizations on blank pipelines (es, ru, ar, zh) -------------------------------------------
@@ -181,7 +182,7 @@ def test_model_labels_are_mapped_and_countries_get_codes():
     doc = nlp("Serguei Ivanov a visité le Kirghizistan avec Zorglub Industries pendant la Coupe du Monde")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 2, "PER"), Span(doc, 5, 6, "LOC"), Span(doc, 7, 9, "ORG"), Span(doc, 11, 14, "MISC")]
-    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in tag.entities_of(0, doc)}
+    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in rows.entities_of(0, doc)}
     assert got == {("Serguei Ivanov", "PERSON", None, None, "model"), ("Kirghizistan", "GPE", "KGZ", None, "model"),
                    ("Zorglub Industries", "ORG", None, None, "model")}
 
@@ -189,10 +190,10 @@ def test_model_labels_are_mapped_and_countries_get_codes():
 def test_junk_rules_generalize():
     nlp = spacy.blank("en")
     doc = nlp("the secretary met the Permanent Representative")
-    assert tag.model_span_is_junk(doc[0:2])          # no capital
-    assert tag.model_span_is_junk(doc[3:6])          # only title words
-    assert not tag.model_span_is_junk(nlp("Zorglub Industries")[0:2])
-    assert tag.model_span_is_junk(nlp("A/HRC/WG.6/7/ITA/1")[0:1])  # a document symbol
+    assert model_spans.model_span_is_junk(doc[0:2])          # no capital
+    assert model_spans.model_span_is_junk(doc[3:6])          # only title words
+    assert not model_spans.model_span_is_junk(nlp("Zorglub Industries")[0:2])
+    assert model_spans.model_span_is_junk(nlp("A/HRC/WG.6/7/ITA/1")[0:1])  # a document symbol
 
 
 def test_heading_markers_are_trimmed_from_model_spans():
@@ -200,61 +201,121 @@ def test_heading_markers_are_trimmed_from_model_spans():
     doc = nlp("B. Zorglub Industries et I.")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 3, "ORG"), Span(doc, 4, 5, "PER")]
-    assert [(e.text, e.label) for e in tag.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
+    assert [(e.text, e.label) for e in rows.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
 
 
 def model_span(text: str, start: int, end: int, label: str, language: str = "fr"):
     """A doc of the language's tokenizer with one model span over tokens [start, end)."""
-    doc = tag.build_nlp(language).make_doc(text)
+    doc = pipelines.build_nlp(language).make_doc(text)
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, start, end, label)]
     return doc
 
 
 def test_without_a_tagger_names_are_told_by_their_capitals():
-    lexicon = tag.lexicon_of("fr")
-    kept = tag.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
+    lexicon = pipelines.lexicon_of("fr")
+    kept = rows.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
     assert [e.text for e in kept] == ["Cour constitutionnelle"]   # a capital no rule asks for
     opening = model_span("Cour constitutionnelle a statué.", 0, 2, "ORG")
-    assert tag.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
+    assert rows.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
 
 
 def test_a_title_is_not_a_person_and_a_verb_is_not_part_of_a_name():
-    lexicon = tag.lexicon_of("fr")
+    lexicon = pipelines.lexicon_of("fr")
     title = model_span("Le texte du Président de la République est paru.", 3, 7, "PER")
-    assert tag.entities_of(0, title, lexicon) == []
+    assert rows.entities_of(0, title, lexicon) == []
     person = model_span("Le texte de Serguei Ivanov est paru.", 3, 5, "PER")
-    assert [e.text for e in tag.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
+    assert [e.text for e in rows.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
     run_on = model_span("Ensuite, la Chambre des députés procède au vote.", 3, 7, "ORG")
-    assert [e.text for e in tag.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
+    assert [e.text for e in rows.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
 
 
 def test_the_dictionary_comes_from_the_lemmatizer_tables():
-    en, fr = tag.lexicon_of("en"), tag.lexicon_of("fr")
+    en, fr = pipelines.lexicon_of("en"), pipelines.lexicon_of("fr")
     assert en.nominal_lemma("children") == "child"
     assert fr.nominal_lemma("internationaux") == "international"
     assert fr.parts_of_speech("procède") == {"verb"}
     assert fr.is_common("Ministère") and not fr.is_common("Zorglub")
-    assert not tag.lexicon_of("es").is_common("ministerio")   # a blank pipeline has no dictionary
+    assert not pipelines.lexicon_of("es").is_common("ministerio")   # a blank pipeline has no dictionary
 
 
 def test_the_stage_runs_the_ner_alone():
-    assert tag.build_nlp("fr").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
-    assert tag.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+    assert pipelines.build_nlp("fr").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
+    assert pipelines.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
 
 
 # --- compiled resources and their cache ---------------------------------------------------------
 def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_path, monkeypatch):
-    nlp = tag.build_nlp("es")
-    fresh = tag.cached_resources(nlp, "es", tmp_path)
-    [written] = tmp_path.glob("tag-es-*.pickle")
-    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
-    written.write_bytes(b"not a pickle")
-    assert tag.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
-    assert written.read_bytes() != b"not a pickle"
-    monkeypatch.setattr(tag, "data_version", lambda: "other data")
-    tag.cached_resources(nlp, "es", tmp_path)
-    assert [p.name for p in tmp_path.glob("tag-es-*.pickle")] != [written.name]  # stale: replaced
+    nlp = pipelines.build_nlp("es")
+    fresh = resources.cached_resources(nlp, "es", tmp_path)
+    [written] = tmp_path.glob("tag-es-*.cache")
+    assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # read back, the same
+    written.write_bytes(b"not a cache file")
+    assert resources.cached_resources(nlp, "es", tmp_path) == fresh            # unreadable: compiled again
+    assert written.read_bytes() != b"not a cache file"
+    monkeypatch.setattr(resources, "data_version", lambda: "other data")
+    resources.cached_resources(nlp, "es", tmp_path)
+    assert [p.name for p in tmp_path.glob("tag-es-*.cache")] != [written.name]  # stale: replaced
+
+
+class Planted:
+    """A pickle that, once loaded, would write a file: the attack on the cache."""
+
+    def __init__(self, target):
+        self.target = str(target)
+
+    def __reduce__(self):
+        return (open, (self.target, "w"))
+
+
+def test_a_planted_or_tampered_cache_file_is_not_loaded_but_compiled_again(tmp_path):
+    import pickle
+
+    from pipeline.tag import cache
+
+    nlp = pipelines.build_nlp("es")
+    fresh = resources.cached_resources(nlp, "es", tmp_path)
+    [written] = tmp_path.glob("tag-es-*.cache")
+    ran = tmp_path / "the planted code ran"
+    planted = pickle.dumps(Planted(ran))
+    for forged in (planted,                                                          # a bare pickle
+                   cache.MAGIC + bytes(32) + planted,                                # a guessed tag
+                   written.read_bytes()[:-1] + bytes([written.read_bytes()[-1] ^ 1])):  # one bit flipped
+        written.write_bytes(forged)
+        assert resources.cached_resources(nlp, "es", tmp_path) == fresh
+        assert not ran.exists()
+        assert written.read_bytes() != forged                                        # compiled and rewritten
+    assert stat_mode(written) == stat_mode(tmp_path / cache.KEY_FILE) == 0o600
+
+
+def stat_mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_a_key_open_to_other_users_disables_the_cache(tmp_path):
+    from pipeline.tag import cache
+
+    nlp = pipelines.build_nlp("es")
+    resources.cached_resources(nlp, "es", tmp_path)
+    (tmp_path / cache.KEY_FILE).chmod(0o644)  # anyone could forge a tag with it
+    for written in tmp_path.glob("tag-es-*.cache"):
+        written.unlink()
+    assert resources.cached_resources(nlp, "es", tmp_path) == resources.compile_resources(nlp, "es")
+    assert not list(tmp_path.glob("tag-es-*.cache"))                                # nothing read, nothing written
+
+
+def test_the_cache_lives_in_the_users_cache_folder(monkeypatch, tmp_path):
+    import importlib
+
+    monkeypatch.delenv("PIPELINE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert importlib.reload(config).CACHE_DIR == tmp_path / "unsc-pipeline"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert importlib.reload(config).CACHE_DIR == config.Path.home() / ".cache" / "unsc-pipeline"
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "mine"))
+    assert importlib.reload(config).CACHE_DIR == tmp_path / "mine"
+    monkeypatch.undo()
+    importlib.reload(config)
 
 
 def test_memoized_charsets_compile_to_the_same_regex_code():
@@ -264,7 +325,7 @@ def test_memoized_charsets_compile_to_the_same_regex_code():
     pattern = "|".join(f"(?:^[{ALPHA}]+-{word}[{ALPHA}]*$)" for word in ("anti", "contre", "sous", "vice"))
     parsed = lambda: re._parser.parse(pattern, re.IGNORECASE | re.UNICODE)
     plain = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
-    with tag.charsets_optimized_once():
+    with charsets.charsets_optimized_once():
         memoized = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
         again = re._compiler._code(parsed(), re.IGNORECASE | re.UNICODE)
     assert plain == memoized == again
@@ -274,8 +335,8 @@ def test_memoized_charsets_compile_to_the_same_regex_code():
 def test_an_unwritable_cache_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
-    nlp = tag.build_nlp("es")
-    assert tag.cached_resources(nlp, "es", blocked / "cache") == tag.compile_resources(nlp, "es")
+    nlp = pipelines.build_nlp("es")
+    assert resources.cached_resources(nlp, "es", blocked / "cache") == resources.compile_resources(nlp, "es")
 
 
 # --- topics ------------------------------------------------------------------------------------
@@ -322,15 +383,15 @@ def test_unbis_topics_table():
 
 
 def test_data_version_is_a_short_stable_hash():
-    v = tag.data_version()
+    v = resources.data_version()
     assert len(v) == 12 and int(v, 16) >= 0
-    assert v == tag.data_version()
+    assert v == resources.data_version()
 
 
 def test_topic_variants_point_at_unbis_concepts():
-    known = set(tag.unbis())
-    variants = tag.topic_rules()["variants"]
-    assert set(variants) == set(tag.LANGS)
+    known = set(patterns.unbis())
+    variants = patterns.topic_rules()["variants"]
+    assert set(variants) == set(gazetteer.LANGS)
     for lang, table in variants.items():
         for text, ids in table.items():
             assert ids and set(ids) <= known, (lang, text)
@@ -361,3 +422,42 @@ def test_line_break_inside_a_name(fr_tags):
     tags = fr_tags("l’Organisation de\nShanghai pour la coopération et la lutte contre le\nterrorisme")
     assert [e.text for e in tags.entities if e.org_id] == ["Organisation de\nShanghai pour la coopération"]
     assert "1001346" in topic_ids(tags)
+
+
+# --- modes: the statistical NER only where it can add something, or not at all --------------
+def test_the_model_runs_only_where_a_word_outside_the_gazetteer_reads_as_a_name():
+    nlp, lexicon = pipelines.build_nlp("fr"), pipelines.lexicon_of("fr")
+    gazetteer_only = lambda text: nlp.get_pipe("unsc_gazetteer")(nlp.make_doc(text))
+    assert not model_spans.needs_model(gazetteer_only("Le Conseil de sécurité et la Fédération de Russie."), lexicon)
+    assert model_spans.needs_model(gazetteer_only("Le Conseil de sécurité et M. Serguei Ivanov."), lexicon)
+    assert model_spans.needs_model(gazetteer_only("le représentant de la Zorglubie"), lexicon)
+
+
+def test_rules_mode_keeps_the_gazetteer_and_topics_and_drops_the_model():
+    texts = ("M. Serguei Ivanov, Secrétaire général de l'Organisation du Traité de sécurité collective, "
+             "a rencontré le Conseil de sécurité sur la lutte contre le terrorisme.",)
+    full = tag.tag_document(paras(*texts), "fr")
+    rules = tag.tag_document(paras(*texts), "fr", ner="rules")
+    assert "ner" not in pipelines.build_nlp("fr", "rules").pipe_names
+    assert {e.source for e in full.entities} == {"gazetteer", "model"}
+    assert rules.entities == [e for e in full.entities if e.source == "gazetteer"]
+    assert rules.topics == full.topics
+
+
+def test_a_run_in_another_ner_mode_reprocesses(tmp_path):
+    from pipeline.run import run
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "letter_en.pdf").write_bytes((config.PROJECT_DIR / "tests" / "fixtures" / "letter_en.pdf").read_bytes())
+    out = tmp_path / "out"
+    assert run(raw, out, workers=1, report=False, ner="rules").processed == 1
+    assert run(raw, out, workers=1, report=False, ner="rules").skipped == 1
+    assert run(raw, out, workers=1, report=False, ner="model").processed == 1
+
+
+def test_the_model_does_not_read_tables_and_footnotes():
+    text = "M. Serguei Ivanov a rencontré M. Vladimir Voronkov à Douchanbé."
+    kinds = ("body", "table", "footnote")
+    tags = tag.tag_document([Paragraph(i, "letter", kind, text, 1, 1) for i, kind in enumerate(kinds)], "fr")
+    assert {e.para_id for e in tags.entities if e.source == "model"} == {0}

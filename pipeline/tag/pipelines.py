@@ -1,0 +1,71 @@
+"""The spaCy pipeline of a language: its trained model with the NER alone (fr, en) or
+a blank one, the gazetteer before the NER and the topic matcher last."""
+from __future__ import annotations
+
+import functools
+import logging
+
+import spacy
+from spacy.language import Language
+
+from .. import config
+from ..folding import FALLBACK_LANGUAGE
+from ..types import NerMode
+from . import components  # noqa: F401  (registers the components' factories)
+from .charsets import charsets_optimized_once
+from .dictionary import Lexicon
+from .resources import pipeline_resources
+
+log = logging.getLogger(__name__)
+
+
+def _load_model(lang: str, ner: NerMode) -> Language | None:
+    """The language's trained pipeline (its tokenizer and lemmatizer tables), with its
+    NER unless ``ner`` is "rules"."""
+    name = config.SPACY_MODELS.get(lang)
+    if not name:
+        return None
+    excluded = list(config.TAG_EXCLUDED_COMPONENTS) + (["ner"] if ner == "rules" else [])
+    for candidate in (name, *config.SPACY_MODEL_ALIASES.get(name, ())):
+        try:
+            with charsets_optimized_once():
+                nlp = spacy.load(candidate, exclude=excluded)
+        except OSError:
+            continue
+        return nlp
+    log.warning("spaCy model %s for %r is not installed: tagging with rules only", name, lang)
+    return None
+
+
+def normalize_language(language: str | None) -> str:
+    """ISO 639-1 code in lower case; None or empty -> the multilingual fallback."""
+    return (language or "").strip().lower() or FALLBACK_LANGUAGE
+
+
+def build_nlp(language: str | None, ner: NerMode = "model") -> Language:
+    """The tag pipeline of a language: its trained model (fr, en) without the components
+    the stage doesn't use (nor its NER, for ``ner="rules"``), or a blank pipeline; the
+    gazetteer before the NER and the topic matcher last. Built once per process,
+    language and mode."""
+    return _build_nlp(normalize_language(language), ner)
+
+
+@functools.lru_cache(maxsize=None)
+def _build_nlp(lang: str, ner: NerMode) -> Language:
+    nlp = _load_model(lang, ner)
+    if nlp is None:
+        try:
+            nlp = spacy.blank(lang)
+        except ImportError:  # a code spaCy doesn't know: the multilingual tokenizer
+            nlp = spacy.blank(FALLBACK_LANGUAGE)
+    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
+    nlp.add_pipe("unsc_topics", config={"lang": lang})
+    return nlp
+
+
+def lexicon_of(language: str | None, ner: NerMode = "model") -> Lexicon:
+    """The dictionary of a language's pipeline (empty without a lemmatizer)."""
+    return pipeline_resources(build_nlp(language, ner), normalize_language(language)).lexicon
+
+
