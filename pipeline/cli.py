@@ -58,7 +58,7 @@ def cmd_run(args) -> int:
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
                   timeout=args.timeout, wait=args.wait, report=not args.no_report,
-                  progress=Progress(quiet=args.quiet))
+                  follow_symlinks=args.follow_symlinks, progress=Progress(quiet=args.quiet))
     print(summary.line())
     return 1 if args.strict and summary.failed else 0
 
@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true", help="exit 1 when any document failed")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
+    run.add_argument("--follow-symlinks", action="store_true",
+                     help="follow symbolic links that lead outside --raw (by default they are recorded as errors)")
     run.set_defaults(func=cmd_run)
 
     for name, func, text in [("extract", cmd_extract, "print one PDF's masthead and lines as JSON"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -12,8 +13,17 @@ PROCESSED_DIR = PROJECT_DIR / "processed"
 # Compiled tag resources (phrase indices, dictionaries), rebuilt when code, data or model change.
 CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR") or PROJECT_DIR / ".cache")
 
-# Bump when a change to the code changes the tables: every document is then reprocessed.
-PIPELINE_VERSION = "0.1.0"
+
+
+def _installed_version() -> str:
+    """The version of pyproject.toml, as installed (the one place it is written)."""
+    try:
+        return metadata.version("unsc-pipeline")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+PIPELINE_VERSION = _installed_version()
 
 # --- extract -------------------------------------------------------------------------
 DEFAULT_X_TOLERANCE = 1.5      # pt between chars of one word (pdfplumber's x_tolerance)
@@ -26,12 +36,14 @@ MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthea
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
+MAX_PAGE_CHARS = 200_000       # glyphs on one page beyond this: a glyph bomb, the document fails
 
 # --- segment -------------------------------------------------------------------------
 PARAGRAPH_GAP_RATIO = 1.35     # a gap this many times the usual line pitch starts a paragraph
 INDENT_MIN = 8.0               # pt: a first line this much right of the left margin is indented
 TABLE_COLUMN_GAP = 14.0        # pt between two words of a line: a column gap (tables)
 FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the page foot: footnote
+MAX_PARAGRAPH_CHARS = 100_000  # a longer paragraph fails its document (spaCy's max_length is 1,000,000)
 
 # --- tag -----------------------------------------------------------------------------
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
@@ -53,3 +65,7 @@ SHORT_ACRONYM_LEN = 3            # acronyms this short are ignored in such all-c
 # --- run -----------------------------------------------------------------------------
 DOC_TIMEOUT_SECONDS = float(os.environ.get("PIPELINE_DOC_TIMEOUT", 300))
 DEFAULT_WORKERS = os.cpu_count() or 1
+# Address space a worker may use (resource.RLIMIT_AS); a document needing more fails.
+# The models and one large document take about 0.8 GB.
+WORKER_MEMORY_MB = int(os.environ.get("PIPELINE_WORKER_MEMORY_MB", 2048))
+WORKER_ATTEMPTS = 2            # a document whose worker died this many times is recorded failed

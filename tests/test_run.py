@@ -14,7 +14,8 @@ import pytest
 
 from pipeline import cli
 from pipeline.errors import LockedError
-from pipeline.run import run, run_lock
+from pipeline.run import run
+from pipeline.store import run_lock
 from tests.conftest import FRENCH_LETTER, ROOT
 from tests.pdfgen import write_pdf
 
