@@ -19,8 +19,9 @@ from .types import ExtractedDocument, Masthead, Page, Rule, Word
 def extract_pdf(path: Path) -> ExtractedDocument:
     """Read a PDF into lines, masthead and rules (raises PdfError when it cannot)."""
     from .engines import plumber
+    from .repair import read_pages_or_repair
 
-    pages = plumber.read_pages(Path(path))
+    pages = read_pages_or_repair(Path(path), plumber.read_pages)
     return assemble([p.words for p in pages], [(p.width, p.height) for p in pages],
                     [rule for p in pages for rule in p.rules])
 

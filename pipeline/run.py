@@ -308,7 +308,6 @@ def scan(raw_dir: Path, follow_symlinks: bool = False) -> Scan:
         raise UsageError(f"raw folder not found: {raw_dir}")
     if not raw_dir.is_dir():
         raise UsageError(f"raw folder is not a folder: {raw_dir}")
-    root = raw_dir.resolve()
     by_doc: dict[str, list[SourceFile]] = {}
     problems: list[dict] = []
     found = 0
@@ -320,9 +319,7 @@ def scan(raw_dir: Path, follow_symlinks: bool = False) -> Scan:
     for path in _pdf_paths(raw_dir, follow_symlinks, problem):
         found += 1
         name = path.relative_to(raw_dir).as_posix()
-        if path.is_symlink() and not follow_symlinks and not _inside(path.resolve(), root):
-            problem(name, "SymlinkOutside", f"a symbolic link to {path.resolve()}, outside the raw folder: "
-                                            "not followed (--follow-symlinks follows it)")
+        if not follow_symlinks and _leads_out(path, raw_dir, problem):
             continue
         try:
             source = SourceFile(path, name, file_sha256(path))
@@ -354,13 +351,24 @@ def _pdf_paths(raw_dir: Path, follow_symlinks: bool, problem: Callable[[str, str
                 continue
             seen.add((info.st_dev, info.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if not follow_symlinks:
+            for name in dirs:
+                _leads_out(Path(folder) / name, raw_dir, problem)
         for name in sorted(files):
             if name.lower().endswith(".pdf") and not name.startswith("."):
                 yield Path(folder) / name
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _leads_out(path: Path, raw_dir: Path, problem: Callable[[str, str, str], None]) -> bool:
+    """Whether ``path`` is a symbolic link leading outside ``raw_dir`` (then an errors row)."""
+    if not path.is_symlink():
+        return False
+    root, target = raw_dir.resolve(), path.resolve()
+    if target == root or root in target.parents:
+        return False
+    problem(path.relative_to(raw_dir).as_posix(), "SymlinkOutside",
+            f"a symbolic link to {target}, outside the raw folder: not followed (--follow-symlinks follows it)")
+    return True
 
 
 # --- the batch ------------------------------------------------------------------------
