@@ -17,18 +17,8 @@ from pipeline.errors import LockedError
 from pipeline.run import run
 from pipeline.store import run_lock
 from tests.conftest import FRENCH_LETTER, ROOT
+from tests.batch_helpers import comparable, leftovers, run_then_block, tables, wait_for
 from tests.pdfgen import write_pdf
-
-
-def tables(out):
-    return {name: pd.read_parquet(out / f"{name}.parquet")
-            for name in ("documents", "paragraphs", "entities", "topics", "errors")}
-
-
-def comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in ("processed_at", "at") if c in frame])
-    frame = frame.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
-    return frame.sort_values(list(frame.columns)[:3]).reset_index(drop=True)
 
 
 def test_rerun_does_only_new_work_and_drops_removed_files(small_raw, tmp_path):
@@ -116,17 +106,17 @@ def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
 def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
     clean = tmp_path / "clean"
     run(small_raw, clean, workers=1, report=False)
-    out = tmp_path / "out"
+    out, markers = tmp_path / "out", tmp_path / "markers"
     run(small_raw, out, workers=1, report=False)
     (small_raw / "copy.pdf").write_bytes(FRENCH_LETTER.read_bytes() + b"\n% another version\n")
-    code = (f"from pipeline.run import run; run({str(small_raw)!r}, {str(out)!r}, workers=1, force=True, report=False)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    time.sleep(3)  # models loaded, documents in progress
+    proc = run_then_block(small_raw, out, markers, "write.write_part", workers=1, force=True)
+    wait_for(lambda: list(markers.iterdir()), "the run to store a document")  # models loaded, one in progress
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     for name in ("documents", "paragraphs", "entities", "topics", "errors"):
         pd.read_parquet(out / f"{name}.parquet")  # every table still whole (the old one)
     run(small_raw, out, workers=1, report=False)
+    assert leftovers(out) == []
     run(small_raw, clean, workers=1, report=False)
     a, b = tables(out), tables(clean)
     for name in a:
