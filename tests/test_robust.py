@@ -9,16 +9,13 @@ import os
 import shutil
 import signal
 import stat
-import subprocess
-import sys
-import time
 import zlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pipeline import cli, config, loading, store
+from pipeline import cli, config, loading
 from pipeline import run as batch
 from pipeline.errors import InconsistentTables
 from pipeline.run import run
