@@ -219,6 +219,39 @@ def test_a_reader_that_resolved_the_set_keeps_reading_it_while_runs_publish(smal
     assert len(pd.read_parquet(out / "documents.parquet")) == 2  # the plain file path follows
 
 
+def test_a_reader_during_runs_sees_whole_sets_only(small_raw, tmp_path):
+    import threading
+
+    out = tmp_path / "out"
+    run(small_raw, out, workers=1, report=False)
+    letter = small_raw / "S_2016_871_fr.pdf"
+    kept = letter.read_bytes()
+    done, snapshots, broken = threading.Event(), [], []
+
+    def reader():
+        while not done.is_set() or not snapshots:
+            t = loading.load(out, ["documents", "paragraphs"])
+            counts = t.paragraphs.groupby("doc_id", observed=True).size()
+            expected = t.documents.set_index("doc_id").n_paragraphs
+            if not set(counts.index) <= set(expected.index) or any(counts.get(d, 0) != n for d, n in expected.items()):
+                broken.append(t)
+            snapshots.append(len(t.documents))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(4):
+            if i % 2:
+                letter.write_bytes(kept)
+            else:
+                letter.unlink()
+            run(small_raw, out, workers=1, report=False)
+    finally:
+        done.set()
+        thread.join()
+    assert snapshots and not broken
+
+
 def test_load_refuses_tables_of_two_sets(small_raw, tmp_path):
     out = tmp_path / "out"
     run(small_raw, out, workers=1, report=False)
@@ -314,4 +347,5 @@ def test_a_flate_bomb_costs_one_failed_row_under_the_memory_limit(small_raw, mon
     assert (summary.processed, summary.failed) == (3, 1)
     docs = tables(out)["documents"].set_index("source_file")
     assert docs.loc["bomb.pdf", "status"] == "failed"
-    assert "MemoryError" in tables(out)["errors"].iloc[0].message
+    error = tables(out)["errors"].iloc[0]
+    assert (error.stage, error.error) == ("extract", "MemoryError")

@@ -282,3 +282,35 @@ def test_log_lines_when_not_on_a_terminal():
         "[1/2] ok            a.pdf: 4 pages, 25 paragraphs",
         "[2/2] failed        b.pdf: 0 pages, 0 paragraphs (b.pdf: empty file (0 bytes))",
     ]
+
+
+def test_results_version_covers_every_module_data_file_and_library(tmp_path, monkeypatch):
+    from pipeline import config
+    from pipeline import run as batch
+
+    installed = batch.library_versions()
+    assert {"pdfplumber", "pdfminer.six", "spacy"} <= set(installed)
+    assert any(name.startswith(("fr_core", "fr-core")) for name in installed)
+    package = tmp_path / "pipeline"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+
+    def version() -> str:
+        batch.results_version.cache_clear()
+        return batch.results_version()
+
+    try:
+        base = version()
+        (package / "report.py").write_text("# the report does not make rows\n")
+        (package / "templates" / "report.html.j2").write_text("nor does its template")
+        assert version() == base
+        (package / "newstage.py").write_text("RULE = 1\n")  # a module nobody listed
+        with_module = version()
+        assert with_module != base
+        (package / "data" / "new_words.tsv").write_text("word\n")
+        assert version() != with_module
+        with_data = version()
+        monkeypatch.setattr(batch, "library_versions", lambda: {"pdfminer.six": "99"})
+        assert version() != with_data
+    finally:
+        batch.results_version.cache_clear()

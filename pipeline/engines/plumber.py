@@ -139,7 +139,7 @@ def read_pages(path: Path) -> list[Page]:
                               page_rules(number, boxes, width)))
             page.flush_cache()
         return pages
-    except PipelineError:  # a timeout, or a PdfError already
+    except (PipelineError, MemoryError):  # a timeout, a PdfError already, or over the memory limit
         raise
     except Exception as exc:
         raise PdfError(path, f"unreadable page ({type(exc).__name__}: {exc})") from exc
