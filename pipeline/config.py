@@ -65,7 +65,7 @@ SHORT_ACRONYM_LEN = 3            # acronyms this short are ignored in such all-c
 # --- run -----------------------------------------------------------------------------
 DOC_TIMEOUT_SECONDS = float(os.environ.get("PIPELINE_DOC_TIMEOUT", 300))
 DEFAULT_WORKERS = os.cpu_count() or 1
-# Address space a worker may use (resource.RLIMIT_AS); a document needing more fails.
-# The models and one large document take about 0.8 GB.
+# Address space a worker may add to what it was forked with (resource.RLIMIT_AS): a
+# document needing more fails. The largest shared PDF adds about 0.15 GB.
 WORKER_MEMORY_MB = int(os.environ.get("PIPELINE_WORKER_MEMORY_MB", 2048))
 WORKER_ATTEMPTS = 2            # a document whose worker died this many times is recorded failed

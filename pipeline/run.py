@@ -4,6 +4,8 @@ Parquet tables of an output folder, doing only the work that changed.
 A document's results are stored as a part keyed by its content (doc_id) and the
 pipeline's version; a run processes the PDFs without a current part, drops the parts
 of PDFs that left the raw folder, and republishes the tables when anything changed.
+With workers, each is a forked process that holds one document at a time, dies with
+the run, and whose death costs that document alone (:class:`WorkerPool`).
 """
 from __future__ import annotations
 
@@ -22,9 +24,9 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
+from pathlib import Path
 from typing import Callable, Iterator
 
 from . import config, store
@@ -286,9 +288,18 @@ def _worker_init(parent: int) -> None:
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
     if config.WORKER_MEMORY_MB > 0:
-        limit = config.WORKER_MEMORY_MB << 20
+        limit = _address_space() + (config.WORKER_MEMORY_MB << 20)
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def _address_space() -> int:
+    """Bytes of address space this process has now (what it was forked with)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 # --- the raw folder -------------------------------------------------------------------
@@ -476,8 +487,13 @@ def _load_for_workers() -> None:
     """What every worker needs, loaded before they are forked so that each starts with
     it (and publishing the tables doesn't pay for it again): the stage modules, pandas
     (pyarrow imports it to build its first array from Python objects), the data files
-    and the tag pipelines of the installed models."""
+    and the tag pipelines of the installed models. pyarrow's allocator is used once here:
+    its first allocation reserves 1 GB of address space, which the workers' memory limit
+    then counts as theirs from the start."""
     import pandas  # noqa: F401
+    import pyarrow
+
+    pyarrow.array([0])
 
     from . import extract, segment, tag, write  # noqa: F401
     tag.read_data()
