@@ -141,7 +141,10 @@ def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
             except OSError as exc:
                 if exc.errno not in (errno.EACCES, errno.EAGAIN):
                     raise
-                raise LockedError(f"another run is writing to {out_dir} (use --wait to wait for it)") from None
+                fh.seek(0)
+                holder = fh.read().strip()
+                raise LockedError(f"another run{f' (pid {holder})' if holder.isdigit() else ''} is writing to "
+                                  f"{out_dir} (use --wait to wait for it)") from None
             fh.seek(0)
             previous = fh.read().strip()
             if previous.isdigit() and int(previous) != os.getpid() and not _pid_alive(int(previous)):
