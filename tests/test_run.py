@@ -314,3 +314,14 @@ def test_results_version_covers_every_module_data_file_and_library(tmp_path, mon
         assert version() != with_data
     finally:
         batch.results_version.cache_clear()
+
+
+def test_one_version_string_the_one_of_pyproject():
+    import tomllib
+
+    import pipeline
+    from pipeline import config
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert pipeline.__version__ == config.PIPELINE_VERSION == declared
+    assert not any(f'"{declared}"' in path.read_text(encoding="utf-8") for path in config.PACKAGE_DIR.rglob("*.py"))
