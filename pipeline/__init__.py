@@ -6,7 +6,7 @@ Stages: :mod:`pipeline.extract` (PDF to lines and masthead), :mod:`pipeline.segm
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .config import PIPELINE_VERSION as __version__
 
 __all__ = ["__version__", "load"]
 

@@ -61,7 +61,7 @@ def cmd_run(args) -> int:
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
                   timeout=args.timeout, wait=args.wait, report=not args.no_report, engine=args.engine, ner=args.ner,
-                  progress=Progress(quiet=args.quiet))
+                  follow_symlinks=args.follow_symlinks, progress=Progress(quiet=args.quiet))
     print(summary.line())
     return 1 if args.strict and summary.failed else 0
 
@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true", help="do not write report.html")
     _engine_option(run)
     _ner_option(run)
+    run.add_argument("--follow-symlinks", action="store_true",
+                     help="follow symbolic links that lead outside --raw (by default they are recorded as errors)")
     run.set_defaults(func=cmd_run)
 
     for name, func, text in [("extract", cmd_extract, "print one PDF's masthead and lines as JSON"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,17 @@ _XDG_CACHE = os.environ.get("XDG_CACHE_HOME", "")
 CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR")
                  or (Path(_XDG_CACHE) if os.path.isabs(_XDG_CACHE) else Path.home() / ".cache") / "unsc-pipeline")
 
-# Bump when a change to the code changes the tables: every document is then reprocessed.
-PIPELINE_VERSION = "0.1.0"
+
+
+def _installed_version() -> str:
+    """The version of pyproject.toml, as installed (the one place it is written)."""
+    try:
+        return metadata.version("unsc-pipeline")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
+
+
+PIPELINE_VERSION = _installed_version()
 
 # --- extract -------------------------------------------------------------------------
 DEFAULT_ENGINE: Engine = "pdfplumber"  # or pdfium (faster): the default once it gives the same paragraphs (tests/test_engines.py)
@@ -38,6 +48,7 @@ MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand 
 MASTHEAD_WRAP_RATIO = 1.6     # a line this many sizes (top to top) under an agenda item wraps its title
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
+MAX_PAGE_CHARS = 200_000       # glyphs on one page beyond this: a glyph bomb, the document fails
 
 # --- reading order (columns) ---------------------------------------------------------
 MIN_GUTTER_WIDTH = 7.0         # pt of white space, through every line, between two text columns
@@ -73,6 +84,7 @@ MAX_TITLE_CHARS = 400          # a longer paragraph is no title, whatever it say
 FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the page foot: footnote
 MAX_SPEAKER_WORDS = 12         # words a speaker's bold name may have (with titles)
 SPEAKER_LABEL_SLACK = 8        # characters of spacing between a label as read and as joined
+MAX_PARAGRAPH_CHARS = 100_000  # a longer paragraph fails its document (spaCy's max_length is 1,000,000)
 
 # --- tag -----------------------------------------------------------------------------
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}
@@ -96,3 +108,7 @@ SHORT_ACRONYM_LEN = 3            # acronyms this short are ignored in such all-c
 # --- run -----------------------------------------------------------------------------
 DOC_TIMEOUT_SECONDS = float(os.environ.get("PIPELINE_DOC_TIMEOUT", 300))
 DEFAULT_WORKERS = os.cpu_count() or 1
+# Address space a worker may add to what it was forked with (resource.RLIMIT_AS): a
+# document needing more fails. The largest shared PDF adds about 0.15 GB.
+WORKER_MEMORY_MB = int(os.environ.get("PIPELINE_WORKER_MEMORY_MB", 2048))
+WORKER_ATTEMPTS = 2            # a document whose worker died this many times is recorded failed

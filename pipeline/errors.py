@@ -3,7 +3,19 @@ from __future__ import annotations
 
 
 class PipelineError(Exception):
-    """Base class of every error the pipeline raises on purpose."""
+    """Base class of every error the pipeline raises on purpose. ``stage`` names the
+    stage it was raised in, once known (extract, segment, tag, write, scan or run)."""
+
+    stage: str | None = None
+
+
+class StageError(PipelineError):
+    """An unexpected error inside a stage (a bug, a malformed PDF), kept with its cause."""
+
+    def __init__(self, stage: str, cause: BaseException):
+        self.stage = stage
+        self.cause = cause
+        super().__init__(f"{type(cause).__name__}: {cause}")
 
 
 class UsageError(PipelineError):
@@ -27,6 +39,15 @@ class DocumentTimeout(PipelineError):
     """Processing one document took longer than the per-document limit."""
 
 
+class ResourceLimit(PipelineError):
+    """A document is bigger than a per-document limit (characters per page or paragraph):
+    a bomb, or no text a reader would want."""
+
+
+class WorkerDied(PipelineError):
+    """The worker process processing a document died (killed by a signal, out of memory)."""
+
+
 class LockedError(PipelineError):
     """Another run holds the lock on the output folder."""
 
@@ -42,3 +63,7 @@ class TableNotFound(PipelineError):
 
 class OcrUnavailable(PipelineError):
     """Tesseract (or a language's model) is not installed, so a scan cannot be read."""
+
+
+class InconsistentTables(PipelineError):
+    """The tables of a processed folder do not form one published set."""

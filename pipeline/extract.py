@@ -19,19 +19,27 @@ from .types import Engine, ExtractedDocument, Masthead, Page, Rule, Word
 
 def extract_pdf(path: Path, engine: Engine = config.DEFAULT_ENGINE) -> ExtractedDocument:
     """Read a PDF into lines, masthead and rules with ``engine`` (pdfplumber when that
-    engine cannot read it: ``fallback`` says why), pages without a good text layer read
-    by OCR; raises PdfError when no engine can read it."""
+    engine cannot read it: ``fallback`` says why; a damaged file repaired first), pages
+    without a good text layer read by OCR; raises PdfError when no engine can read it."""
     from . import engines
     from .engines import ocr
+    from .repair import read_pages_or_repair
 
-    pages, fallback = engines.read_pages(Path(path), engine)
-    read = ocr.fill_pages(Path(path), pages)
-    doc = assemble([p.words for p in read.pages], [(p.width, p.height) for p in read.pages],
-                   [rule for p in read.pages for rule in p.rules])
-    if read.language and doc.masthead.language is None:
-        doc.masthead.language = read.language
-    return replace(doc, text_source=read.text_source, ocr_confidence=read.confidence, ocr_pages=read.ocr_pages,
-                   layer_quality=read.layer_quality, ocr_problem=read.problem, fallback=fallback)
+    fallbacks: list[str] = []
+
+    def read(source: Path) -> list[Page]:
+        pages, fallback = engines.read_pages(source, engine)
+        fallbacks.extend([fallback] if fallback else [])
+        return pages
+
+    read_ = ocr.fill_pages(Path(path), read_pages_or_repair(Path(path), read))
+    doc = assemble([p.words for p in read_.pages], [(p.width, p.height) for p in read_.pages],
+                   [rule for p in read_.pages for rule in p.rules])
+    if read_.language and doc.masthead.language is None:
+        doc.masthead.language = read_.language
+    return replace(doc, text_source=read_.text_source, ocr_confidence=read_.confidence, ocr_pages=read_.ocr_pages,
+                   layer_quality=read_.layer_quality, ocr_problem=read_.problem,
+                   fallback=fallbacks[-1] if fallbacks else None)
 
 
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],

@@ -17,6 +17,11 @@ Dtypes of the loaded DataFrames (one rule per Arrow type, see :func:`to_frame`):
 Only what is asked is read: one table, or some columns of it, through Parquet's column
 projection. The files are plain Parquet written by pyarrow, so DuckDB and Polars read the
 same files directly.
+
+A run publishes the tables as one set (:mod:`pipeline.store`): :func:`load` resolves the
+folder's ``current`` set once and reads every table from it, so that the tables it returns
+belong together even while a run publishes; a set whose tables do not agree with its
+manifest (or with each other) raises InconsistentTables.
 """
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import TableNotFound, UsageError
+from . import store
+from .errors import InconsistentTables, TableNotFound, UsageError
 from .schemas import CATEGORICAL_COLUMNS, TABLES
 
 STRING_DTYPE = pd.StringDtype("pyarrow")
@@ -65,9 +71,38 @@ class Tables(Mapping[str, pd.DataFrame]):
         return f"Tables({shapes})"
 
 
+GENERATION_KEY = store.GENERATION_KEY
+
+
 def table_path(processed: str | Path, name: str) -> Path:
     """Where table ``name`` lives in the processed folder."""
     return Path(processed) / f"{name}.parquet"
+
+
+def published_set(processed: str | Path) -> Path:
+    """The folder holding the processed folder's current set of tables, resolved once
+    (the folder itself when it holds plain Parquet files)."""
+    return store.current_generation(Path(processed)) or Path(processed)
+
+
+def check_set(folder: Path, names: Sequence[str]) -> None:
+    """Raise InconsistentTables unless the tables ``names`` of ``folder`` are one set:
+    the row counts of its manifest, one generation stamped in every file."""
+    manifest = store.read_manifest(folder) or {}
+    generations = {}
+    for name in names:
+        path = table_path(folder, name)
+        meta = pq.read_metadata(path)
+        expected = manifest.get("rows", {}).get(name)
+        if expected is not None and meta.num_rows != expected:
+            raise InconsistentTables(f"{path}: {meta.num_rows} rows, but its set's manifest says {expected}: "
+                                     "the tables were changed after the run published them (run it again)")
+        stamp = (meta.metadata or {}).get(GENERATION_KEY)
+        if stamp is not None:
+            generations[name] = stamp.decode()
+    if len(set(generations.values())) > 1:
+        listed = ", ".join(f"{name} of run {g}" for name, g in sorted(generations.items()))
+        raise InconsistentTables(f"{folder}: the tables come from different runs ({listed}); run the pipeline again")
 
 
 def arrow_to_pandas_dtype(type_: pa.DataType) -> pd.api.extensions.ExtensionDtype | None:
@@ -116,9 +151,11 @@ def load_table(
     check_table_name(name)
     if columns is not None:
         check_columns(name, columns)
-    path = table_path(processed, name)
+    folder = published_set(processed)
+    path = table_path(folder, name)
     if not path.is_file():
-        raise TableNotFound(path, name)
+        raise TableNotFound(table_path(processed, name), name)
+    check_set(folder, [name])
     return to_frame(pq.read_table(path, columns=list(columns) if columns is not None else None))
 
 
@@ -186,13 +223,24 @@ def load(
     """
     if isinstance(tables, str):
         tables = [tables]
+    try:
+        return _load_set(processed, published_set(processed), tables, columns)
+    except FileNotFoundError:  # two runs published since the set was resolved: once more
+        return _load_set(processed, published_set(processed), tables, columns)
+
+
+def _load_set(processed: str | Path, folder: Path, tables: Sequence[str] | None,
+              columns: ColumnSelection) -> Tables:
     if tables is None:
-        names = tables_present(processed)
+        names = tables_present(folder)
         if not names:
             raise TableNotFound(table_path(processed, "documents"), "documents")
     else:
         names = list(tables)
         for name in names:
             check_table_name(name)
+            if not table_path(folder, name).is_file():
+                raise TableNotFound(table_path(processed, name), name)
     check_selection(names, columns)
-    return Tables({name: load_table(processed, name, columns_for(name, columns)) for name in names})
+    check_set(folder, names)
+    return Tables({name: load_table(folder, name, columns_for(name, columns)) for name in names})

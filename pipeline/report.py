@@ -3,24 +3,29 @@
 What was processed and what failed (and why), documents by date and language, the top
 organizations and topics as bar charts, and per document its paragraphs with the entity
 spans highlighted and the topics listed. No network and no JavaScript: inline CSS, inline
-SVG charts drawn here, per-document sections folded in ``<details>``.
+SVG charts, per-document sections folded in ``<details>``.
 
-Every piece is a pure function from DataFrames to an HTML string; :func:`write_report`
-only reads the tables and writes the page. ``python -m pipeline.report [processed]``.
+The page is ``templates/report.html.j2``, a Jinja2 template with autoescape on: every
+value from the tables (PDF text, file names, error messages) is escaped there. This module
+only counts and arranges what the template shows; :func:`write_report` reads the tables
+and writes the page. ``python -m pipeline.report [processed]``.
 """
 from __future__ import annotations
 
 import argparse
-import html
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
+from . import store
 from .loading import load_or_empty
 
 REPORT_NAME = "report.html"
@@ -40,44 +45,6 @@ REPORT_COLUMNS = {
     "organizations": ["org_id", "name_en"],
 }
 
-CSS = """
-:root { --ink:#1d2433; --muted:#5b6577; --line:#d8dde6; --bar:#3b6ea8; --bg:#f6f7f9; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); background: var(--bg); margin: 0; padding: 1.5rem 2rem; }
-h1 { margin: 0 0 .25rem; font-size: 1.6rem; } h2 { margin: 2rem 0 .75rem; font-size: 1.25rem; }
-.muted { color: var(--muted); }
-.stats { display: flex; flex-wrap: wrap; gap: .75rem; padding: 0; list-style: none; }
-.stats li { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .9rem; }
-.stats b { display: block; font-size: 1.3rem; }
-table { border-collapse: collapse; background: #fff; width: 100%; font-size: .9rem; }
-th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #eef1f5; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 1rem; }
-figure { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .75rem; }
-figcaption { font-weight: 600; margin-bottom: .4rem; }
-svg.chart { max-width: 100%; height: auto; }
-svg.chart text { font: 12px system-ui, "DejaVu Sans", sans-serif; fill: var(--ink); }
-svg.chart rect.bar { fill: var(--bar); }
-details.document { background: #fff; border: 1px solid var(--line); border-radius: 6px;
-                   margin: .5rem 0; padding: .4rem .8rem; }
-details.document > summary { cursor: pointer; font-weight: 600; }
-details.document[open] > summary { margin-bottom: .5rem; }
-.status-ok { color: #1c7c3c; } .status-no_text_layer, .status-failed { color: #b3261e; }
-ol.paragraphs { list-style: none; padding: 0; margin: 0; }
-ol.paragraphs li { border-top: 1px solid var(--line); padding: .45rem 0; }
-.para-meta { font-size: .75rem; color: var(--muted); margin-right: .4rem; }
-.para-text { white-space: pre-wrap; }
-mark.entity { border-radius: 3px; padding: 0 2px; }
-mark.entity-ORG { background: #ffe19a; } mark.entity-GPE { background: #bfe3c6; }
-mark.entity-LOC { background: #c9defa; } mark.entity-PERSON { background: #f4c7d9; }
-ul.tags { display: inline; list-style: none; padding: 0; margin: 0 0 0 .4rem; }
-ul.tags li { display: inline-block; font-size: .72rem; background: #e7ecf5; color: #27406b;
-             border-radius: 10px; padding: 0 .5rem; margin: .1rem .2rem 0 0; }
-.legend mark { margin-right: .5rem; }
-"""
-
-
 @dataclass(frozen=True)
 class Span:
     """An entity span to highlight in a paragraph."""
@@ -88,14 +55,30 @@ class Span:
     tooltip: str
 
 
+# ---------------------------------------------------------------------------- template
+def missing(value: object) -> bool:
+    """None, NA or NaT (a list is a value)."""
+    return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+        finalize=lambda value: "" if missing(value) else value)
+
+
+def macros():
+    """The template's macros (bar_chart, mark, ...), callable from here."""
+    return environment().get_template("pieces.html.j2").module
+
+
+def present(row) -> SimpleNamespace:
+    """A table row for the template: missing values as None."""
+    return SimpleNamespace(**{k: None if missing(v) else v for k, v in row._asdict().items()})
+
+
 # ---------------------------------------------------------------------------- helpers
-def esc(value: object) -> str:
-    """HTML-escaped text of a value; missing values (None, NA, NaT) give ''."""
-    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
 def short(label: str, limit: int = LABEL_CHARS) -> str:
     """A label cut to ``limit`` characters, with an ellipsis when cut."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
@@ -115,35 +98,32 @@ def counts_by_period(dates: pd.Series) -> pd.Series:
 
 
 # ---------------------------------------------------------------------------- charts
-def bar_chart_svg(counts: pd.Series, title: str, width: int = 560, bar_height: int = 20,
-                  label_width: int = 230) -> str:
-    """A horizontal bar chart (inline SVG) of ``counts``: index as labels, values as bars."""
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart's geometry: one bar per value of the counts."""
+
+    title: str
+    bars: list[SimpleNamespace]
+    width: int
+    height: int
+    bar_height: int
+    label_width: int
+    pad: int
+
+
+def chart(counts: pd.Series, title: str, width: int = 560, bar_height: int = 20, label_width: int = 230) -> Chart:
+    """The bars of ``counts``: index as labels, values as bar lengths."""
     gap, pad = 6, 8
-    if counts.empty:
-        return (f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{width}" height="40" '
-                f'viewBox="0 0 {width} 40" xmlns="http://www.w3.org/2000/svg">'
-                f'<text x="{pad}" y="24" class="empty">No data</text></svg>')
-    height = pad * 2 + len(counts) * (bar_height + gap)
-    scale = (width - label_width - 60) / max(int(counts.max()), 1)
-    bars = []
-    for i, (label, value) in enumerate(counts.items()):
-        y = pad + i * (bar_height + gap)
-        bar_width = max(int(value) * scale, 1)
-        text_y = y + bar_height * 0.72
-        bars.append(
-            f'<g><title>{esc(label)}: {int(value)}</title>'
-            f'<text x="{label_width - 6}" y="{text_y:.1f}" text-anchor="end">{esc(short(str(label)))}</text>'
-            f'<rect class="bar" x="{label_width}" y="{y}" width="{bar_width:.1f}" height="{bar_height}" rx="2"/>'
-            f'<text x="{label_width + bar_width + 4:.1f}" y="{text_y:.1f}">{int(value)}</text></g>'
-        )
-    return (f'<svg class="chart" role="img" aria-label="{esc(title)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
+    scale = (width - label_width - 60) / max(int(counts.max()), 1) if len(counts) else 0
+    bars = [SimpleNamespace(label=str(label), short=short(str(label)), value=int(value), y=pad + i * (bar_height + gap),
+                            width=max(int(value) * scale, 1), text_y=pad + i * (bar_height + gap) + bar_height * 0.72)
+            for i, (label, value) in enumerate(counts.items())]
+    return Chart(title, bars, width, pad * 2 + len(bars) * (bar_height + gap), bar_height, label_width, pad)
 
 
-def figure(title: str, counts: pd.Series, chart_id: str) -> str:
-    """A captioned chart."""
-    return (f'<figure id="{chart_id}"><figcaption>{esc(title)}</figcaption>'
-            f"{bar_chart_svg(counts, title)}</figure>")
+def bar_chart_svg(counts: pd.Series, title: str) -> str:
+    """A horizontal bar chart of ``counts`` as inline SVG."""
+    return str(macros().bar_chart(chart(counts, title)))
 
 
 def organization_counts(entities: pd.DataFrame, organizations: pd.DataFrame,
@@ -162,36 +142,26 @@ def topic_counts(topics: pd.DataFrame, top: int = TOP_N) -> pd.Series:
     return counts_of(topics["topic_label"]).head(top)
 
 
-def charts_section(tables: Mapping[str, pd.DataFrame]) -> str:
-    """The four charts: documents by date and language, top organizations and topics."""
+def charts(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, Chart]]:
+    """The four charts by id: documents by date and language, top organizations and topics."""
     documents = tables["documents"]
-    return '<section id="charts"><h2>Overview</h2><div class="charts">' + "".join([
-        figure("Documents by date of issue", counts_by_period(documents["date"]), "chart-dates"),
-        figure("Documents by language", counts_of(documents["language"]), "chart-languages"),
-        figure(f"Top {TOP_N} organizations (mentions)",
-               organization_counts(tables["entities"], tables["organizations"]), "chart-organizations"),
-        figure(f"Top {TOP_N} topics (paragraphs)", topic_counts(tables["topics"]), "chart-topics"),
-    ]) + "</div></section>"
+    return [
+        ("chart-dates", chart(counts_by_period(documents["date"]), "Documents by date of issue")),
+        ("chart-languages", chart(counts_of(documents["language"]), "Documents by language")),
+        ("chart-organizations", chart(organization_counts(tables["entities"], tables["organizations"]),
+                                      f"Top {TOP_N} organizations (mentions)")),
+        ("chart-topics", chart(topic_counts(tables["topics"]), f"Top {TOP_N} topics (paragraphs)")),
+    ]
 
 
 # ---------------------------------------------------------------------------- run summary
-def stats_list(tables: Mapping[str, pd.DataFrame]) -> str:
+def stats(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, int]]:
     """Headline numbers of the run."""
-    documents = tables["documents"]
-    status = counts_of(documents["status"])
-    items = [("documents", len(documents)), *status.items(),
-             ("errors", len(tables["errors"])), ("paragraphs", len(tables["paragraphs"])),
-             ("entities", len(tables["entities"])), ("topic hits", len(tables["topics"]))]
-    return '<ul class="stats">' + "".join(
-        f"<li><b>{int(n)}</b>{esc(name)}</li>" for name, n in items) + "</ul>"
-
-
-def html_table(frame: pd.DataFrame, table_id: str) -> str:
-    """A DataFrame as an escaped HTML table."""
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    status = counts_of(tables["documents"]["status"])
+    return [(str(name), int(n)) for name, n in [
+        ("documents", len(tables["documents"])), *status.items(), ("errors", len(tables["errors"])),
+        ("paragraphs", len(tables["paragraphs"])), ("entities", len(tables["entities"])),
+        ("topic hits", len(tables["topics"]))]]
 
 
 def failures(documents: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
@@ -210,56 +180,28 @@ def failures(documents: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
     return merged.sort_values(["source_file", "stage"], na_position="last", ignore_index=True)
 
 
-def failures_section(documents: pd.DataFrame, errors: pd.DataFrame) -> str:
-    """The table of failures with their reasons (or a line saying there were none)."""
-    failed = failures(documents, errors)
-    body = (html_table(failed, "failures-table") if len(failed)
-            else '<p id="failures-none">Every file was processed without error.</p>')
-    return f'<section id="failures"><h2>What failed ({len(failed)})</h2>{body}</section>'
-
-
-def documents_index(documents: pd.DataFrame) -> str:
-    """One line per document: what was processed."""
-    rows = "".join(
-        f'<tr><td><a href="#doc-{esc(d.doc_id)}">{esc(d.symbol) or esc(d.source_file)}</a></td>'
-        f"<td>{esc(d.source_file)}</td><td>{esc(date_text(d.date))}</td><td>{esc(d.language)}</td>"
-        f"<td>{esc(d.author)}</td><td>{esc(d.doc_type)}</td><td>{esc(d.page_count)}</td>"
-        f'<td>{esc(d.n_paragraphs)}</td><td class="status-{esc(d.status)}">{esc(d.status)}</td></tr>'
-        for d in documents.itertuples(index=False))
-    head = "".join(f"<th>{h}</th>" for h in ["symbol", "file", "date", "language", "author",
-                                            "type", "pages", "paragraphs", "status"])
-    return (f'<section id="processed"><h2>What was processed ({len(documents)} documents)</h2>'
-            f'<table id="documents-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>')
-
-
 # ---------------------------------------------------------------------------- documents
 def date_text(value: object) -> str:
     """A date as YYYY-MM-DD ('' when missing)."""
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-def highlight(text: str, spans: Iterable[Span]) -> str:
+def highlight(text: str, spans: Iterable[Span]) -> Markup:
     """Paragraph text, HTML-escaped, with each entity span wrapped in a ``<mark>``.
 
     Spans are character offsets into ``text``; spans out of range, empty, or overlapping
     an earlier span are left unmarked.
     """
+    mark = macros().mark
     pieces, cursor = [], 0
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.start < cursor or span.end <= span.start or span.end > len(text):
             continue
-        pieces.append(esc(text[cursor:span.start]))
-        pieces.append(f'<mark class="entity entity-{esc(span.label)}" title="{esc(span.tooltip)}">'
-                      f"{esc(text[span.start:span.end])}</mark>")
+        pieces.append(text[cursor:span.start])
+        pieces.append(mark(span.label, span.tooltip, text[span.start:span.end]))
         cursor = span.end
-    pieces.append(esc(text[cursor:]))
-    return "".join(pieces)
-
-
-def tag_list(labels: Iterable[str], css_class: str = "tags") -> str:
-    """Topic labels as a list of tags (none: '')."""
-    items = "".join(f"<li>{esc(label)}</li>" for label in dict.fromkeys(labels))
-    return f'<ul class="{css_class}">{items}</ul>' if items else ""
+    pieces.append(text[cursor:])
+    return Markup("").join(pieces)
 
 
 def spans_by_paragraph(entities: pd.DataFrame) -> dict[tuple[str, int], list[Span]]:
@@ -281,47 +223,33 @@ def topics_by_paragraph(topics: pd.DataFrame) -> dict[tuple[str, int], list[str]
     return grouped
 
 
-def paragraph_item(para, spans: list[Span], topics: list[str]) -> str:
-    """One paragraph: its place, text with highlighted entities, and topic tags."""
-    meta = " · ".join(str(v) for v in (f"¶{para.para_id}", para.section, para.kind,
-                                      f"p. {para.page_start}") if not pd.isna(v))
-    number = f"{esc(para.number)} " if not pd.isna(para.number) else ""
-    return (f'<li id="p-{esc(para.doc_id)}-{para.para_id}"><span class="para-meta">{esc(meta)}</span>'
-            f'<span class="para-text">{number}{highlight(str(para.text), spans)}</span>'
-            f"{tag_list(topics)}</li>")
+def document_view(document, paragraphs: pd.DataFrame, spans: Mapping[tuple[str, int], list[Span]],
+                  topics: Mapping[tuple[str, int], list[str]]) -> SimpleNamespace:
+    """What the template shows of one document: its row, heading and paragraphs."""
+    doc = present(document)
+    views = []
+    for para in paragraphs.itertuples(index=False):
+        key = (doc.doc_id, int(para.para_id))
+        meta = " · ".join(str(v) for v in (f"¶{para.para_id}", para.section, para.kind, f"p. {para.page_start}")
+                          if not missing(v))
+        views.append(SimpleNamespace(para_id=para.para_id, meta=meta, number=None if missing(para.number) else para.number,
+                                     text=highlight(str(para.text), spans.get(key, [])),
+                                     topics=list(dict.fromkeys(topics.get(key, [])))))
+    doc_topics = list(dict.fromkeys(label for p in views for label in p.topics))
+    heading = " — ".join(str(v) for v in (doc.symbol or doc.source_file, date_text(document.date), doc.language,
+                                          doc.title) if v)
+    return SimpleNamespace(doc=doc, date=date_text(document.date), heading=heading, paragraphs=views,
+                           topics=doc_topics)
 
 
-def document_section(document, paragraphs: pd.DataFrame,
-                     spans: Mapping[tuple[str, int], list[Span]],
-                     topics: Mapping[tuple[str, int], list[str]]) -> str:
-    """A collapsible section with one document's paragraphs and topics."""
-    keys = [(document.doc_id, int(p)) for p in paragraphs["para_id"]]
-    doc_topics = [label for key in keys for label in topics.get(key, [])]
-    items = "".join(paragraph_item(p, spans.get(key, []), topics.get(key, []))
-                    for p, key in zip(paragraphs.itertuples(index=False), keys))
-    heading = " — ".join(v for v in (esc(document.symbol) or esc(document.source_file),
-                                     esc(date_text(document.date)), esc(document.language),
-                                     esc(document.title)) if v)
-    body = f'<ol class="paragraphs">{items}</ol>' if items else "<p>No paragraphs.</p>"
-    return (f'<details class="document" id="doc-{esc(document.doc_id)}" data-doc-id="{esc(document.doc_id)}">'
-            f'<summary>{heading} <span class="status-{esc(document.status)}">[{esc(document.status)}]</span>'
-            f" <span class=\"muted\">{len(paragraphs)} paragraphs</span></summary>"
-            f'<div class="muted">{esc(document.source_file)} · author: {esc(document.author) or "?"}'
-            f" · topics:{tag_list(doc_topics) or ' none'}</div>{body}</details>")
-
-
-def documents_sections(tables: Mapping[str, pd.DataFrame]) -> str:
-    """Every document's collapsible section, in date order."""
+def document_views(tables: Mapping[str, pd.DataFrame]) -> list[SimpleNamespace]:
+    """Every document's view, in the order of the documents table."""
     paragraphs = tables["paragraphs"].sort_values(["doc_id", "para_id"])
     by_doc = {doc_id: frame for doc_id, frame in paragraphs.groupby("doc_id", sort=False)}
     spans, topics = spans_by_paragraph(tables["entities"]), topics_by_paragraph(tables["topics"])
     empty = paragraphs.iloc[:0]
-    sections = "".join(document_section(d, by_doc.get(d.doc_id, empty), spans, topics)
-                       for d in tables["documents"].itertuples(index=False))
-    legend = "".join(f'<mark class="entity entity-{label}">{label}</mark>'
-                     for label in ("ORG", "GPE", "LOC", "PERSON"))
-    return (f'<section id="documents"><h2>Documents</h2><p class="legend muted">Entities: {legend}</p>'
-            f"{sections}</section>")
+    return [document_view(d, by_doc.get(d.doc_id, empty), spans, topics)
+            for d in tables["documents"].itertuples(index=False)]
 
 
 # ---------------------------------------------------------------------------- page
@@ -336,18 +264,10 @@ def build_report(tables: Mapping[str, pd.DataFrame], title: str = "Pipeline run 
     tables = {**tables, "documents": sorted_documents(tables["documents"])}
     when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted(tables["documents"]["pipeline_version"].dropna().astype(str).unique()))
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-        f'<header><h1>{esc(title)}</h1><p class="muted">Generated {esc(when)}'
-        f"{' · pipeline ' + esc(versions) if versions else ''}</p>{stats_list(tables)}</header>"
-        f"{failures_section(tables['documents'], tables['errors'])}"
-        f"{charts_section(tables)}"
-        f"{documents_index(tables['documents'])}"
-        f"{documents_sections(tables)}"
-        "</body></html>\n"
-    )
+    return environment().get_template("report.html.j2").render(
+        title=title, when=when, versions=versions, stats=stats(tables),
+        failures=failures(tables["documents"], tables["errors"]), charts=charts(tables),
+        documents=document_views(tables)) + "\n"
 
 
 def read_report_tables(processed_dir: Path) -> dict[str, pd.DataFrame]:
@@ -360,10 +280,7 @@ def write_report(processed_dir: Path, out: Path | None = None) -> Path:
     processed_dir = Path(processed_dir)
     out = Path(out) if out is not None else processed_dir / REPORT_NAME
     page = build_report(read_report_tables(processed_dir), title=f"Pipeline run report — {processed_dir.name}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, out)
+    store.atomic_write(out, page)
     return out
 
 

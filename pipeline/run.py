@@ -4,29 +4,36 @@ Parquet tables of an output folder, doing only the work that changed.
 A document's results are stored as a part keyed by its content (doc_id) and the
 pipeline's version; a run processes the PDFs without a current part, drops the parts
 of PDFs that left the raw folder, and republishes the tables when anything changed.
+With workers, each is a forked process that holds one document at a time, dies with
+the run, and whose death costs that document alone (:class:`WorkerPool`).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
-import fcntl
+import ctypes
 import hashlib
 import itertools
+import json
 import multiprocessing
+import os
+import resource
 import signal
 import sys
 import time
 import traceback
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import config, store
-from .errors import DocumentTimeout, LockedError, NoTextLayerError, PdfError, PipelineError, UsageError
+from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit, StageError,
+                     UsageError, WorkerDied)
 from .types import Engine, NerMode
 
-LOCK_FILE = ".lock"
 HASH_CHUNK = 1 << 20
 
 
@@ -35,13 +42,19 @@ class SourceFile:
     """A PDF of the raw folder."""
 
     path: Path
-    name: str      # relative to the raw folder
+    name: str      # relative to the raw folder (surrogate escapes where it is not UTF-8)
     sha256: str
-    engine: Engine = config.DEFAULT_ENGINE  # what reads it: part of what its results depend on
+    engine: Engine = config.DEFAULT_ENGINE  # what reads it and how it is tagged: part of
+    ner: NerMode = config.DEFAULT_NER       # what its stored results depend on
 
     @property
     def doc_id(self) -> str:
         return self.sha256[:16]
+
+    @property
+    def label(self) -> str:
+        """The name as text for tables and messages."""
+        return store.readable(self.name)
 
 
 @dataclass(frozen=True)
@@ -78,29 +91,52 @@ class RunSummary:
 
 # --- the version that results depend on ------------------------------------------------
 
-# The modules that make the rows. run.py is left out: it schedules the work (and words
-# the errors' messages), and a change to that should not reprocess every document.
-RESULT_MODULES = ("config", "errors", "extract", "furniture", "layout", "lexicon", "masthead", "schemas", "scripts",
-                  "segment", "speakers", "columns", "types", "write", "engines/__init__", "engines/plumber",
-                  "engines/pdfium", "engines/ocr", "quality", "folding", "gazetteer",
-                  *(f"tag/{p.stem}" for p in sorted((config.PACKAGE_DIR / "tag").glob("*.py"))))
+# Files of the package that do not make rows: scheduling, the folder, the views, tools.
+# Every other module and data file is part of the results version.
+NOT_RESULTS = ("__main__.py", "bench.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py",
+               "data/build_countries.py", "data/build_unbis.py", "templates")
+# the libraries whose upgrade may change the rows (the spaCy models are added to these)
+RESULT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pypdf", "spacy")
 
 
-@lru_cache(maxsize=None)
-def results_version(engine: Engine = config.DEFAULT_ENGINE) -> str:
-    """The pipeline's version with digests of the code that makes the rows and of its
-    data files, and the engine that reads the PDFs: results made under another version
-    are stale."""
-    def digest(paths) -> str:
-        h = hashlib.sha256()
-        for path in paths:
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-        return h.hexdigest()[:8]
+def result_files() -> list[Path]:
+    """The package's files that the rows depend on, sorted."""
+    files = []
+    for path in sorted(config.PACKAGE_DIR.rglob("*")):
+        relative = path.relative_to(config.PACKAGE_DIR).as_posix()
+        if (path.is_file() and "__pycache__" not in relative and path.suffix != ".pyc"
+                and not any(relative == skip or relative.startswith(skip + "/") for skip in NOT_RESULTS)):
+            files.append(path)
+    return files
 
-    code = digest(config.PACKAGE_DIR / f"{name}.py" for name in RESULT_MODULES)
-    data = digest(sorted(config.DATA_DIR.glob("*.json")))
-    return f"{config.PIPELINE_VERSION}+code.{code}.data.{data}.{engine}"
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries and spaCy models that make the rows."""
+    from importlib import metadata
+
+    names = list(RESULT_LIBRARIES)
+    for model in config.SPACY_MODELS.values():
+        names.extend((model, *config.SPACY_MODEL_ALIASES.get(model, ())))
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+@lru_cache(maxsize=1)
+def results_version() -> str:
+    """The pipeline's version with a digest of every file that makes the rows and of the
+    versions of the libraries and models: results made under another version are stale."""
+    h = hashlib.sha256()
+    for path in result_files():
+        h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    code = h.hexdigest()[:8]
+    libraries = hashlib.sha256(json.dumps(library_versions(), sort_keys=True).encode()).hexdigest()[:8]
+    return f"{config.PIPELINE_VERSION}+code.{code}.libs.{libraries}"
 
 
 # --- one document ---------------------------------------------------------------------
@@ -120,33 +156,36 @@ def in_stage(stage: str) -> Iterator[None]:
     try:
         yield
     except PipelineError as exc:
-        exc.stage = getattr(exc, "stage", stage)
+        exc.stage = exc.stage or stage
         raise
     except Exception as exc:
         raise StageError(stage, exc) from exc
 
 
-def build_document(source: SourceFile, extracted=None, ner: NerMode = config.DEFAULT_NER):
+def build_document(source: SourceFile, extracted=None):
     """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
     tables, page count, status and pages read by OCR, or raises."""
     from . import extract, segment, tag, write
 
     with in_stage("extract"):
         doc = extracted if extracted is not None else extract.extract_pdf(source.path, source.engine)
+    base = _base(source)
     if not doc.has_text_layer:
-        message = f"{source.name}: no text layer (a scan?): {doc.page_count} pages, no text"
+        message = f"{source.label}: no text layer (a scan?): {doc.page_count} pages, no text"
         if doc.ocr_problem:
             message += f"; {doc.ocr_problem}"
-        tables = write.error_tables(_base(source), "extract", NoTextLayerError.__name__, message,
+        tables = write.error_tables(base, "extract", NoTextLayerError.__name__, message,
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer", 0
     with in_stage("segment"):
         seg = segment.segment(doc)
+        longest = max((len(p.text) for p in seg.paragraphs), default=0)
+        if longest > config.MAX_PARAGRAPH_CHARS:
+            raise ResourceLimit(f"a paragraph of {longest:,} characters (over {config.MAX_PARAGRAPH_CHARS:,})")
     with in_stage("tag"):
-        tags = tag.tag_document(seg.paragraphs, doc.masthead.language, ner)
-    base = _base(source)
+        tags = tag.tag_document(seg.paragraphs, doc.masthead.language, source.ner)
     warnings = [write.problem_row(base, "extract", "EngineFallback",
-                                  f"{source.name}: {doc.fallback}; read with pdfplumber")] if doc.fallback else []
+                                  f"{source.label}: {doc.fallback}; read with pdfplumber")] if doc.fallback else []
     document = write.document_row(base, doc, seg)
     return write.document_tables(document, seg, tags, warnings), doc.page_count, "ok", doc.ocr_pages
 
@@ -154,16 +193,7 @@ def build_document(source: SourceFile, extracted=None, ner: NerMode = config.DEF
 def _base(source: SourceFile) -> dict:
     from . import write
 
-    return write.document_base(source.doc_id, source.name, source.sha256, results_version(source.engine))
-
-
-class StageError(PipelineError):
-    """An unexpected error inside a stage."""
-
-    def __init__(self, stage: str, cause: Exception):
-        self.stage = stage
-        self.cause = cause
-        super().__init__(f"{type(cause).__name__}: {cause}")
+    return write.document_base(source.doc_id, source.label, source.sha256, results_version())
 
 
 class _Expired(BaseException):
@@ -218,8 +248,7 @@ class HeadStart:
 DOCUMENT_FAILURES = (PipelineError, MemoryError, RecursionError)
 
 
-def process_document(source: SourceFile, out_dir: Path, timeout: float, head_start: HeadStart | None = None,
-                     ner: NerMode = config.DEFAULT_NER) -> Outcome:
+def process_document(source: SourceFile, out_dir: Path, timeout: float, head_start: HeadStart | None = None) -> Outcome:
     """Process one PDF (from its extraction, if done ahead) and store its part; failures
     become a part with status failed."""
     from . import write
@@ -227,11 +256,11 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
         with time_limit(limit):
-            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None, ner)
+            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
-    write.write_part(out_dir, source.doc_id, tables, {**_meta(source, status), "ner": ner})
-    return Outcome(source.doc_id, source.name, status, pages, tables["paragraphs"].num_rows, ocr_pages=ocr_pages)
+    write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
+    return Outcome(source.doc_id, source.label, status, pages, tables["paragraphs"].num_rows, ocr_pages=ocr_pages)
 
 
 def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStart | Outcome:
@@ -249,8 +278,8 @@ def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStar
 def store_failure(source: SourceFile, out_dir: Path, exc: BaseException) -> Outcome:
     """Store the part of a document that failed with ``exc`` (its errors row) and say so."""
     error = type(exc.cause).__name__ if isinstance(exc, StageError) else type(exc).__name__
-    message = f"{source.name}: {exc.problem if isinstance(exc, PdfError) else exc}"
-    return _store_failed(source, out_dir, getattr(exc, "stage", "run"), error, message)
+    message = f"{source.label}: {exc.problem if isinstance(exc, PdfError) else exc}"
+    return _store_failed(source, out_dir, getattr(exc, "stage", None) or "run", error, message)
 
 
 def _store_failed(source: SourceFile, out_dir: Path, stage: str, error: str, message: str) -> Outcome:
@@ -258,59 +287,127 @@ def _store_failed(source: SourceFile, out_dir: Path, stage: str, error: str, mes
 
     write.write_part(out_dir, source.doc_id, write.error_tables(_base(source), stage, error, message),
                      _meta(source, "failed"))
-    return Outcome(source.doc_id, source.name, "failed", 0, 0, message)
+    return Outcome(source.doc_id, source.label, "failed", 0, 0, message)
 
 
 def _meta(source: SourceFile, status: str) -> dict:
-    return {"sha256": source.sha256, "version": results_version(source.engine), "status": status}
+    return {"sha256": source.sha256, "version": results_version(), "status": status, "engine": source.engine,
+            "ner": source.ner}
 
 
-def _worker_init() -> None:
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _worker_init(parent: int) -> None:
+    """A forked worker: dies with the run (no orphan keeps working, or waiting, after a
+    kill -9 of its parent), leaves Ctrl-C to the parent, and has a memory limit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    if config.WORKER_MEMORY_MB > 0:
+        limit = _address_space() + (config.WORKER_MEMORY_MB << 20)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
-# --- the batch ------------------------------------------------------------------------
+def _address_space() -> int:
+    """Bytes of address space this process has now (what it was forked with)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
-def find_pdfs(raw_dir: Path) -> list[Path]:
+
+# --- the raw folder -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scan:
+    """The raw folder's PDFs grouped by content (doc_id), names sorted, and the errors
+    rows of the files that could not be read (unreadable, vanished, links leading out)."""
+
+    by_doc: dict[str, list[SourceFile]]
+    problems: list[dict]
+
+
+def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.DEFAULT_ENGINE,
+         ner: NerMode = config.DEFAULT_NER) -> Scan:
+    """Find and hash the PDFs of ``raw_dir`` (hidden files and folders left out)."""
     if not raw_dir.exists():
         raise UsageError(f"raw folder not found: {raw_dir}")
     if not raw_dir.is_dir():
         raise UsageError(f"raw folder is not a folder: {raw_dir}")
-    pdfs = sorted(p for p in raw_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"
-                  and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts))
-    if not pdfs:
-        raise UsageError(f"no PDF files in {raw_dir}")
-    return pdfs
-
-
-def scan(raw_dir: Path, engine: Engine = config.DEFAULT_ENGINE) -> dict[str, list[SourceFile]]:
-    """The raw folder's PDFs grouped by content (doc_id), names sorted."""
     by_doc: dict[str, list[SourceFile]] = {}
-    for path in find_pdfs(raw_dir):
-        source = SourceFile(path, path.relative_to(raw_dir).as_posix(), file_sha256(path), engine)
+    problems: list[dict] = []
+    found = 0
+
+    def problem(name: str, error: str, message: str) -> None:
+        problems.append({"source_file": store.readable(name), "sha256": None, "stage": "scan", "error": error,
+                         "message": store.readable(f"{name}: {message}"), "at": None})
+
+    for path in _pdf_paths(raw_dir, follow_symlinks, problem):
+        found += 1
+        name = path.relative_to(raw_dir).as_posix()
+        if not follow_symlinks and _leads_out(path, raw_dir, problem):
+            continue
+        try:
+            source = SourceFile(path, name, file_sha256(path), engine, ner)
+        except FileNotFoundError:
+            problem(name, "FileNotFoundError", "vanished while the run read the folder (or a broken link)")
+            continue
+        except OSError as exc:
+            problem(name, type(exc).__name__, f"cannot be read ({exc.strerror or exc})")
+            continue
         by_doc.setdefault(source.doc_id, []).append(source)
-    return by_doc
+    if not found:
+        raise UsageError(f"no PDF files in {raw_dir}")
+    return Scan(by_doc, problems)
 
 
-@contextlib.contextmanager
-def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
-    """One run at a time per output folder."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / LOCK_FILE, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise LockedError(f"another run is writing to {out_dir} (use --wait to wait for it)") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+def _pdf_paths(raw_dir: Path, follow_symlinks: bool, problem: Callable[[str, str, str], None]) -> Iterator[Path]:
+    """The ``*.pdf`` files under ``raw_dir``, sorted, each folder once (links may loop)."""
+    seen: set[tuple[int, int]] = set()
 
+    def failed_folder(exc: OSError) -> None:
+        problem(Path(exc.filename).relative_to(raw_dir).as_posix() if exc.filename else "?", type(exc).__name__,
+                f"folder cannot be read ({exc.strerror or exc})")
+
+    for folder, dirs, files in os.walk(raw_dir, followlinks=follow_symlinks, onerror=failed_folder):
+        with contextlib.suppress(OSError):
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if not follow_symlinks:
+            for name in dirs:
+                _leads_out(Path(folder) / name, raw_dir, problem)
+        for name in sorted(files):
+            if name.lower().endswith(".pdf") and not name.startswith("."):
+                yield Path(folder) / name
+
+
+def _leads_out(path: Path, raw_dir: Path, problem: Callable[[str, str, str], None]) -> bool:
+    """Whether ``path`` is a symbolic link leading outside ``raw_dir`` (then an errors row)."""
+    if not path.is_symlink():
+        return False
+    root, target = raw_dir.resolve(), path.resolve()
+    if target == root or root in target.parents:
+        return False
+    problem(path.relative_to(raw_dir).as_posix(), "SymlinkOutside",
+            f"a symbolic link to {target}, outside the raw folder: not followed (--follow-symlinks follows it)")
+    return True
+
+
+# --- the batch ------------------------------------------------------------------------
 
 def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *, force: bool = False,
         workers: int = config.DEFAULT_WORKERS, timeout: float = config.DOC_TIMEOUT_SECONDS,
-        wait: bool = False, report: bool = True, engine: Engine = config.DEFAULT_ENGINE,
-        ner: NerMode = config.DEFAULT_NER,
+        wait: bool = False, report: bool = True, follow_symlinks: bool = False,
+        engine: Engine = config.DEFAULT_ENGINE, ner: NerMode = config.DEFAULT_NER,
         progress: Callable[[Outcome, int, int], None] | None = None) -> RunSummary:
     """Bring ``out_dir``'s tables up to date with the PDFs of ``raw_dir``."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -318,18 +415,18 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         raise UsageError(f"the output folder {out_dir} must not be inside the raw folder {raw_dir}")
     started = time.monotonic()
     summary = RunSummary()
-    with run_lock(out_dir, wait):
-        store.clean_stale_parts(out_dir)
-        by_doc = scan(raw_dir, engine)
+    with store.run_lock(out_dir, wait):
+        found = scan(raw_dir, follow_symlinks, engine, ner)
+        by_doc = found.by_doc
         parts = store.list_parts(out_dir)
-        version = results_version(engine)
+        version = results_version()
         todo = [files[0] for doc_id, files in sorted(by_doc.items())
-                if force or _is_stale(parts.get(doc_id), version, ner)]
+                if force or _is_stale(parts.get(doc_id), version, files[0])]
         summary.skipped = len(by_doc) - len(todo)
         for doc_id in set(parts) - set(by_doc):
             store.remove_part(parts[doc_id])
             summary.removed += 1
-        for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout, ner), start=1):
+        for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
             summary.outcomes.append(outcome)
             summary.pages += outcome.pages
             summary.ocr_pages += outcome.ocr_pages
@@ -340,57 +437,64 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
                 summary.no_text_layer += outcome.status == "no_text_layer"
             if progress:
                 progress(outcome, i, len(todo))
+        summary.failed += len(found.problems)
         sources = {doc_id: [f.name for f in files] for doc_id, files in by_doc.items()}
-        if todo or summary.removed or store.published_sources(out_dir) != sources or store.tables_missing(out_dir):
-            _publish(out_dir, sources, report)
+        record = {"sources": sources, "problems": [_lasting(p) for p in found.problems]}
+        before = store.published(out_dir) or {}
+        if (todo or summary.removed or store.tables_missing(out_dir)
+                or {k: before.get(k) for k in record} != json.loads(json.dumps(record))):
+            _publish(out_dir, record, found.problems, report)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _is_stale(part: Path | None, version: str, ner: NerMode) -> bool:
-    """No part, or one made by other code or data, or tagged in another --ner mode."""
+def _lasting(problem: dict) -> dict:
+    """What of a scan's errors row says whether the tables must be published again."""
+    return {k: v for k, v in problem.items() if k != "at"}
+
+
+def _is_stale(part: Path | None, version: str, source: SourceFile) -> bool:
+    """No part, one of another version, engine or --ner mode, or a failure (tried again
+    by every run)."""
     meta = (store.read_part_meta(part) or {}) if part is not None else {}
-    return meta.get("version") != version or meta.get("ner", ner) != ner
+    return (meta.get("version") != version or meta.get("status") == "failed"
+            or meta.get("engine") != source.engine or meta.get("ner") != source.ner)
 
 
-def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float,
-                 ner: NerMode) -> Iterator[Outcome]:
+def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float) -> Iterator[Outcome]:
     if workers <= 1 or len(todo) <= 1:
         for source in todo:
-            yield process_document(source, out_dir, timeout, ner=ner)
+            yield process_document(source, out_dir, timeout)
         return
     # the biggest files first, so that no worker is left with a long one at the end
     biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
-    if sys.platform == "win32":
-        yield from _in_pool(multiprocessing.get_context("spawn"), biggest_first, [], out_dir, workers, timeout, ner)
-        return
     # A head start: a process forked at once extracts documents, in order (no spaCy is
     # needed for that), while this one loads what tagging needs; the workers forked
     # after that start with it all, and finish what was extracted ahead.
     context = multiprocessing.get_context("fork")
     claimed = context.Value("i", 0)
     receiver, sender = context.Pipe(duplex=False)
-    extractor = context.Process(target=_extract_in_order, args=(biggest_first, claimed, sender, out_dir, timeout),
-                                daemon=True)
+    extractor = context.Process(target=_extract_in_order, args=(biggest_first, claimed, sender, out_dir, timeout,
+                                                                os.getpid()), daemon=True)
     extractor.start()
     sender.close()
     try:
         try:
-            _load_for_workers(ner)
+            _load_for_workers(todo[0].ner)
         finally:
             with claimed.get_lock():
                 taken, claimed.value = claimed.value, -1
-        yield from _in_pool(context, biggest_first[taken:], biggest_first[:taken], out_dir, workers, timeout, ner,
-                            receiver)
+        pool = WorkerPool(context, min(workers, len(todo)), out_dir, timeout)
+        yield from pool.run(biggest_first[taken:], biggest_first[:taken], receiver)
     finally:
         receiver.close()  # unread head starts (an error above) end the extracting process
         extractor.join()
 
 
-def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path, timeout: float) -> None:
+def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path, timeout: float, parent: int) -> None:
     """The head start's process: claim and extract documents in order until the claim
     is closed (-1), then send the head starts (or stored failures)."""
-    _worker_init()
+    _worker_init(parent)
     results: list[HeadStart | Outcome] = []
     for i, source in enumerate(sources):
         with claimed.get_lock():
@@ -407,8 +511,13 @@ def _load_for_workers(ner: NerMode) -> None:
     """What every worker needs, loaded before they are forked so that each starts with
     it (and publishing the tables doesn't pay for it again): the stage modules, pandas
     (pyarrow imports it to build its first array from Python objects), the data files
-    and the tag pipelines of the installed models."""
+    and the tag pipelines of the installed models. pyarrow's allocator is used once here:
+    its first allocation reserves 1 GB of address space, which the workers' memory limit
+    then counts as theirs from the start."""
     import pandas  # noqa: F401
+    import pyarrow
+
+    pyarrow.array([0])
 
     from . import extract, segment, tag, write  # noqa: F401
     tag.read_data()
@@ -416,51 +525,135 @@ def _load_for_workers(ner: NerMode) -> None:
         tag.build_nlp(language, ner)
 
 
-def _in_pool(context, sources: list[SourceFile], extracted_ahead: list[SourceFile], out_dir: Path,
-             workers: int, timeout: float, ner: NerMode, receiver=None) -> Iterator[Outcome]:
-    """Process ``sources`` in a pool of workers, then ``extracted_ahead`` from the head
-    starts that ``receiver`` brings (in full if they were lost)."""
-    with ProcessPoolExecutor(max_workers=min(workers, len(sources) + len(extracted_ahead)), mp_context=context,
-                             initializer=_worker_init) as pool:
-        running = {pool.submit(process_document, source, out_dir, timeout, None, ner): source for source in sources}
-        if extracted_ahead:
-            try:
-                results = receiver.recv()
-            except (EOFError, OSError):  # the extracting process died: start over
-                results = []
-            for source, result in itertools.zip_longest(extracted_ahead, results):
-                if isinstance(result, Outcome):
-                    yield result
-                else:
-                    running[pool.submit(process_document, source, out_dir, timeout, result, ner)] = source
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                source = running.pop(future)
-                try:
-                    yield future.result()
-                except Exception as exc:  # the worker died (out of memory, a crash in C code)
-                    yield _store_failed(source, out_dir, "run", type(exc).__name__,
-                                        f"{source.name}: worker failed ({type(exc).__name__}: {exc})")
+Job = tuple[SourceFile, "HeadStart | None"]
 
 
-def _publish(out_dir: Path, sources: dict[str, list[str]], report: bool) -> None:
-    """Republish the tables from the parts, then the reference tables and the report."""
-    from . import write
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    job: Job | None = None
 
-    store.forget_published(out_dir)
+
+class WorkerPool:
+    """Forked workers, one document each at a time, so that the death of one (the
+    out-of-memory killer, a crash in C code) is known to cost that document alone: it is
+    tried again in a fresh worker, and recorded failed when it killed WORKER_ATTEMPTS."""
+
+    def __init__(self, context, size: int, out_dir: Path, timeout: float):
+        self.context, self.size, self.out_dir, self.timeout = context, size, out_dir, timeout
+        self.workers: list[_Worker] = []
+        self.deaths: dict[str, int] = {}
+
+    def run(self, sources: list[SourceFile], extracted_ahead: list[SourceFile], receiver=None) -> Iterator[Outcome]:
+        """Process ``sources``, then ``extracted_ahead`` from the head starts that
+        ``receiver`` brings (in full if they were lost)."""
+        queue: collections.deque[Job] = collections.deque((source, None) for source in sources)
+        waiting = receiver if extracted_ahead else None
+        try:
+            while queue or waiting is not None or any(w.job for w in self.workers):
+                while queue and (idle := self._idle()) is not None:
+                    idle.job = queue.popleft()
+                    idle.conn.send((idle.job[0], self.out_dir, self.timeout, idle.job[1]))
+                busy = [w for w in self.workers if w.job]
+                ready = connection_wait([w.conn for w in busy] + [w.process.sentinel for w in busy]
+                                        + ([waiting] if waiting is not None else []))
+                if waiting is not None and waiting in ready:
+                    try:
+                        results = waiting.recv()
+                    except (EOFError, OSError):  # the extracting process died: start over
+                        results = []
+                    waiting = None
+                    for source, result in itertools.zip_longest(extracted_ahead, results):
+                        if isinstance(result, Outcome):
+                            yield result
+                        else:
+                            queue.append((source, result))
+                for worker in busy:
+                    if worker.conn in ready or worker.process.sentinel in ready:
+                        yield from self._collect(worker, queue)
+        finally:
+            self._stop()
+
+    def _idle(self) -> _Worker | None:
+        for worker in self.workers:
+            if worker.job is None:
+                return worker
+        if len(self.workers) < self.size:
+            parent_end, child_end = self.context.Pipe()
+            process = self.context.Process(target=_worker_main, args=(child_end, os.getpid()), daemon=True)
+            process.start()
+            child_end.close()
+            self.workers.append(_Worker(process, parent_end))
+            return self.workers[-1]
+        return None
+
+    def _collect(self, worker: _Worker, queue: collections.deque[Job]) -> Iterator[Outcome]:
+        job, worker.job = worker.job, None
+        try:
+            if worker.conn.poll():
+                yield worker.conn.recv()
+                return
+        except (EOFError, OSError):
+            pass
+        # no answer: the worker died with the document
+        worker.process.join()
+        self.workers.remove(worker)
+        worker.conn.close()
+        source = job[0]
+        self.deaths[source.doc_id] = self.deaths.get(source.doc_id, 0) + 1
+        if self.deaths[source.doc_id] < config.WORKER_ATTEMPTS:
+            queue.appendleft((source, None))  # once more, in a fresh worker, from the start
+            return
+        code = worker.process.exitcode or 0
+        how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+        message = f"{source.label}: the worker processing it died {self.deaths[source.doc_id]} times ({how}; out of memory?)"
+        yield _store_failed(source, self.out_dir, "run", WorkerDied.__name__, message)
+
+    def _stop(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self.workers:
+            worker.process.join(timeout=5 if worker.job is None else 0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.conn.close()
+        self.workers = []
+
+
+def _worker_main(conn: Connection, parent: int) -> None:
+    """A worker: process the documents sent until told to stop (None) or the run is gone."""
+    _worker_init(parent)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        source, out_dir, timeout, head_start = job
+        conn.send(process_document(source, out_dir, timeout, head_start))
+
+
+def _publish(out_dir: Path, record: dict, problems: list[dict], report: bool) -> None:
+    """Publish the tables from the parts, with the reference tables, as one new set; then
+    the report."""
+    from . import tag, write
+
     parts = store.list_parts(out_dir)
-    write.publish(out_dir, [parts[doc_id] for doc_id in sorted(sources)], sources)
-    store.record_published(out_dir, sources)
-    _write_reference_tables(out_dir)
+    sources = record["sources"]
+    reference = {"organizations": tag.organizations_table(), "unbis_topics": tag.unbis_topics_table()}
+    at = write.utc_now()
+
+    def write_tables(folder: Path, generation: str) -> dict[str, int]:
+        return write.publish(folder, generation, [parts[doc_id] for doc_id in sorted(sources)], sources, reference,
+                             [{**p, "at": at} for p in problems])
+
+    store.publish(out_dir, write_tables, record)
     if report:
         _write_report(out_dir)
-
-
-def _write_reference_tables(out_dir: Path) -> None:
-    from . import tag, write
-    write.write_reference_tables(out_dir, {"organizations": tag.organizations_table(),
-                                           "unbis_topics": tag.unbis_topics_table()})
 
 
 def _write_report(out_dir: Path) -> None:

@@ -1,7 +1,7 @@
 """The tables' contract: every Parquet table's pyarrow schema, with each column's meaning.
 
 Column docs and examples live in the field metadata, so the README's data dictionary is
-generated from here (``python -m pipeline schema --markdown``) and a test keeps both equal.
+generated from here (``python -m pipeline.docs --write README.md``) and a test keeps both equal.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ DOCUMENTS = pa.schema([
     column("doc_id", pa.string(), "First 16 hex digits of the file's SHA-256; the key of every table.", "3f1c9a0b5e2d7c44"),
     column("source_file", pa.string(), "Path of the PDF relative to the raw folder.", "S_2016_871_fr.pdf"),
     column("source_files", pa.list_(pa.string()), "Every file in the raw folder with this content.", "['S_2016_871_fr.pdf']"),
+    column("source_file_hex", pa.string(), "The bytes of source_file's name, as hex, when it is not UTF-8 (source_file shows those bytes as escapes); null otherwise.", "626164ff2e706466"),
     column("sha256", pa.string(), "SHA-256 of the PDF's bytes.", "3f1c9a0b5e2d7c44…"),
     column("symbol", pa.string(), "Main UN document symbol, without reissue asterisks.", "S/2016/871"),
     column("symbols", pa.list_(pa.string()), "Every symbol of a joint document.", "['A/47/60', 'S/23329']"),

@@ -6,23 +6,16 @@ the published tables are the parts concatenated, streamed one part at a time.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
-import shutil
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import schemas
-from .store import PART_META, PARTS_DIR
+from . import schemas, store
 from .types import ExtractedDocument, LetterInfo, Segmented, Tags
-
 
 
 def utc_now() -> dt.datetime:
@@ -71,7 +64,7 @@ def problem_row(base: dict, stage: str, error: str, message: str) -> dict:
     """An errors row. A processed document (status ok) may have some too: warnings, such
     as an engine that gave way to pdfplumber."""
     return {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
-            "message": message, "at": utc_now()}
+            "message": store.readable(message), "at": utc_now()}
 
 
 def document_tables(document: dict, seg: Segmented, tags: Tags | None,
@@ -94,69 +87,52 @@ def document_tables(document: dict, seg: Segmented, tags: Tags | None,
 
 # --- files ----------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def replacing(path: Path) -> Iterator[str]:
-    """A temporary file beside ``path``, to write; when the block ends well it is synced
-    and renamed over ``path`` at once, otherwise removed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        yield tmp
-        _fsync(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write ``table`` to ``path`` through a temporary file and an atomic rename."""
-    with replacing(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
-
-
-def _fsync(path: str) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
+GENERATION_KEY = store.GENERATION_KEY
 
 
 def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: dict) -> Path:
-    """Store one document's tables as a part, all at once: a reader (or a run killed
-    half-way) sees the whole part or none of it."""
-    parts = out_dir / PARTS_DIR
-    parts.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parts, prefix=f".{doc_id}."))
-    for name, table in tables.items():
-        pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-    (tmp / PART_META).write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-    final = parts / doc_id
-    old = parts / f".{doc_id}.old"
-    if final.exists():
-        os.replace(final, old)
-    os.replace(tmp, final)
-    shutil.rmtree(old, ignore_errors=True)
-    return final
+    """Store one document's tables as a part (:func:`pipeline.store.write_part`)."""
+    def write_tables(folder: Path) -> None:
+        for name, table in tables.items():
+            pq.write_table(table, folder / f"{name}.parquet", compression="zstd")
+
+    return store.write_part(out_dir, doc_id, write_tables, meta)
 
 
-def publish(out_dir: Path, parts: Iterable[Path], source_files: dict[str, list[str]]) -> dict[str, int]:
-    """Concatenate the parts into the published tables, one part in memory at a time.
-    ``source_files`` gives each doc_id's current file names (the first is source_file)."""
+def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: dict[str, list[str]],
+            reference: dict[str, pa.Table], problems: Sequence[dict] = ()) -> dict[str, int]:
+    """Write the set of tables into ``folder``: the parts concatenated, one part in memory
+    at a time, the ``problems`` of the scan (errors rows of files that are no document)
+    and the ``reference`` tables. ``source_files`` gives each doc_id's current file names
+    (the first is source_file). Every table is stamped with ``generation``. Returns the
+    row counts."""
     parts = list(parts)
     counts = {}
     for name, schema in {**schemas.DOCUMENT_TABLES, "errors": schemas.ERRORS}.items():
         rows = 0
-        with replacing(out_dir / f"{name}.parquet") as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        stamped = _stamped(schema, generation)
+        with pq.ParquetWriter(folder / f"{name}.parquet", stamped, compression="zstd") as writer:
             for part in parts:
                 path = part / f"{name}.parquet"
                 if not path.exists():
                     continue
                 table = _with_source_files(_read_part(path, schema), source_files.get(part.name, []))
                 if table.num_rows:
-                    writer.write_table(table)
+                    writer.write_table(table.replace_schema_metadata(stamped.metadata))
                     rows += table.num_rows
+            if name == "errors" and problems:
+                writer.write_table(_table(stamped, list(problems)))
+                rows += len(problems)
         counts[name] = rows
+    for name, table in reference.items():
+        pq.write_table(table.cast(_stamped(schemas.TABLES[name], generation)), folder / f"{name}.parquet",
+                       compression="zstd")
+        counts[name] = table.num_rows
     return counts
+
+
+def _stamped(schema: pa.Schema, generation: str) -> pa.Schema:
+    return schema.with_metadata({**(schema.metadata or {}), GENERATION_KEY: generation.encode()})
 
 
 def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
@@ -168,18 +144,16 @@ def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
 
 
 def _with_source_files(table: pa.Table, names: list[str]) -> pa.Table:
-    """Point a part's rows at the files that hold its content now (renames, copies)."""
+    """Point a part's rows at the files that hold its content now (renames, copies).
+    ``names`` may hold surrogate escapes (a name that is not UTF-8): the tables get its
+    readable form, and documents.source_file_hex its exact bytes."""
     if not names or "source_file" not in table.column_names:
         return table
-    index = table.schema.get_field_index("source_file")
-    table = table.set_column(index, table.schema.field(index), pa.array([names[0]] * table.num_rows, pa.string()))
-    if "source_files" in table.column_names:
-        index = table.schema.get_field_index("source_files")
-        table = table.set_column(index, table.schema.field(index),
-                                 pa.array([names] * table.num_rows, pa.list_(pa.string())))
+    columns = {"source_file": pa.array([store.readable(names[0])] * table.num_rows, pa.string()),
+               "source_files": pa.array([[store.readable(n) for n in names]] * table.num_rows, pa.list_(pa.string())),
+               "source_file_hex": pa.array([store.name_hex(names[0])] * table.num_rows, pa.string())}
+    for name, column in columns.items():
+        if name in table.column_names:
+            index = table.schema.get_field_index(name)
+            table = table.set_column(index, table.schema.field(index), column)
     return table
-
-
-def write_reference_tables(out_dir: Path, tables: dict[str, pa.Table]) -> None:
-    for name, table in tables.items():
-        write_parquet_atomic(table.cast(schemas.TABLES[name]), out_dir / f"{name}.parquet")

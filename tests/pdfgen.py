@@ -81,6 +81,18 @@ def write_pdf(path: Path, pages: Sequence[Sequence[str]], encrypt: bool = False)
     return path
 
 
+def write_stream_pdf(path: Path, content: bytes, filters: str = "") -> Path:
+    """A one-page PDF whose content stream is ``content``, already encoded by ``filters``
+    (e.g. ``/Filter /FlateDecode``): bombs and other hostile pages."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
+               b" /Contents 5 0 R >>",
+               b"<< /Length %d %s >>\nstream\n" % (len(content), filters.encode()) + content + b"\nendstream"]
+    path.write_bytes(_assemble(objects))
+    return path
+
+
 def _font_object(name: str) -> bytes:
     if name == CJK_FONT:
         return (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts "

@@ -26,7 +26,7 @@ BROWSER_TIMEOUT = 120
 def test_highlight_escapes_text_and_marks_spans():
     text = "<b>SCO</b> & CSTO <i>"
     html = highlight(text, [Span(3, 6, "ORG", 'SCO "Shanghai"'), Span(13, 17, "ORG", "CSTO")])
-    assert html == ('&lt;b&gt;<mark class="entity entity-ORG" title="SCO &quot;Shanghai&quot;">SCO</mark>'
+    assert html == ('&lt;b&gt;<mark class="entity entity-ORG" title="SCO &#34;Shanghai&#34;">SCO</mark>'
                     '&lt;/b&gt; &amp; <mark class="entity entity-ORG" title="CSTO">CSTO</mark> &lt;i&gt;')
 
 
@@ -164,3 +164,19 @@ def test_browser_screenshot_is_kept_as_an_artefact(chromium: str, report: Path, 
     header = shot.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (1280, 2000)
+
+
+def test_html_in_pdf_text_file_names_and_error_messages_is_escaped(tmp_path: Path):
+    from pipeline.run import run
+    from tests.pdfgen import write_pdf
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_pdf(raw / "<img src=x onerror=alert(1)>.pdf", [["<script>alert('text')</script> & <b>bold</b> text here"]])
+    (raw / "<script>name.pdf").write_bytes(b"")  # its error message names it
+    run(raw, tmp_path / "out", workers=1)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page and "<b>bold" not in page
+    assert "&lt;script&gt;alert(&#39;text&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "&lt;script&gt;name.pdf: empty file" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.pdf" in page

@@ -14,20 +14,11 @@ import pytest
 
 from pipeline import cli, config
 from pipeline.errors import LockedError
-from pipeline.run import run, run_lock
+from pipeline.run import run
+from pipeline.store import run_lock
 from tests.conftest import FRENCH_LETTER, ROOT, SAMPLE
+from tests.batch_helpers import comparable, leftovers, run_then_block, tables, wait_for
 from tests.pdfgen import write_pdf
-
-
-def tables(out):
-    return {name: pd.read_parquet(out / f"{name}.parquet")
-            for name in ("documents", "paragraphs", "entities", "topics", "errors")}
-
-
-def comparable(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in ("processed_at", "at") if c in frame])
-    frame = frame.map(lambda v: tuple(v) if hasattr(v, "__len__") and not isinstance(v, str) else v)
-    return frame.sort_values(list(frame.columns)[:3]).reset_index(drop=True)
 
 
 def test_rerun_does_only_new_work_and_drops_removed_files(small_raw, tmp_path):
@@ -115,17 +106,17 @@ def test_bad_files_are_recorded_and_the_run_goes_on(small_raw, tmp_path):
 def test_a_run_killed_midway_is_completed_by_the_next_run(small_raw, tmp_path):
     clean = tmp_path / "clean"
     run(small_raw, clean, workers=1, report=False)
-    out = tmp_path / "out"
+    out, markers = tmp_path / "out", tmp_path / "markers"
     run(small_raw, out, workers=1, report=False)
     (small_raw / "copy.pdf").write_bytes(FRENCH_LETTER.read_bytes() + b"\n% another version\n")
-    code = (f"from pipeline.run import run; run({str(small_raw)!r}, {str(out)!r}, workers=1, force=True, report=False)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    time.sleep(3)  # models loaded, documents in progress
+    proc = run_then_block(small_raw, out, markers, "write.write_part", workers=1, force=True)
+    wait_for(lambda: list(markers.iterdir()), "the run to store a document")  # models loaded, one in progress
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     for name in ("documents", "paragraphs", "entities", "topics", "errors"):
         pd.read_parquet(out / f"{name}.parquet")  # every table still whole (the old one)
     run(small_raw, out, workers=1, report=False)
+    assert leftovers(out) == []
     run(small_raw, clean, workers=1, report=False)
     a, b = tables(out), tables(clean)
     for name in a:
@@ -292,3 +283,46 @@ def test_log_lines_when_not_on_a_terminal():
         "[1/2] ok            a.pdf: 4 pages, 25 paragraphs",
         "[2/2] failed        b.pdf: 0 pages, 0 paragraphs (b.pdf: empty file (0 bytes))",
     ]
+
+
+def test_results_version_covers_every_module_data_file_and_library(tmp_path, monkeypatch):
+    from pipeline import config
+    from pipeline import run as batch
+
+    installed = batch.library_versions()
+    assert {"pdfplumber", "pdfminer.six", "spacy"} <= set(installed)
+    assert any(name.startswith(("fr_core", "fr-core")) for name in installed)
+    package = tmp_path / "pipeline"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+
+    def version() -> str:
+        batch.results_version.cache_clear()
+        return batch.results_version()
+
+    try:
+        base = version()
+        (package / "report.py").write_text("# the report does not make rows\n")
+        (package / "templates" / "report.html.j2").write_text("nor does its template")
+        assert version() == base
+        (package / "newstage.py").write_text("RULE = 1\n")  # a module nobody listed
+        with_module = version()
+        assert with_module != base
+        (package / "data" / "new_words.tsv").write_text("word\n")
+        assert version() != with_module
+        with_data = version()
+        monkeypatch.setattr(batch, "library_versions", lambda: {"pdfminer.six": "99"})
+        assert version() != with_data
+    finally:
+        batch.results_version.cache_clear()
+
+
+def test_one_version_string_the_one_of_pyproject():
+    import tomllib
+
+    import pipeline
+    from pipeline import config
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert pipeline.__version__ == config.PIPELINE_VERSION == declared
+    assert not any(f'"{declared}"' in path.read_text(encoding="utf-8") for path in config.PACKAGE_DIR.rglob("*.py"))

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 from .. import config
-from ..errors import PdfError, PipelineError
+from ..errors import PdfError, PipelineError, ResourceLimit
 from ..layout import words_from_chars
 from ..types import Char, Page, Rule
 
@@ -78,6 +78,8 @@ def _glyph_device() -> type:
             x1, y1 = a * ux + c * uy + e, b * ux + d * uy + f
             x0, x1 = (x1, x0) if x1 < x0 else (x0, x1)
             y0, y1 = (y1, y0) if y1 < y0 else (y0, y1)
+            if len(self.glyphs) >= config.MAX_PAGE_CHARS:
+                raise ResourceLimit(f"over {config.MAX_PAGE_CHARS:,} characters on page {self.pageno}")
             size = x1 - x0 if font.is_vertical() else y1 - y0
             self.glyphs.append((text, x0, y0, x1, y1, size, _font_name(font.fontname),
                                 0 < a * d * scaling and b * c <= 0))
@@ -136,7 +138,7 @@ def read_pages(path: Path) -> list[Page]:
                               page_rules(number, boxes, width)))
             page.flush_cache()
         return pages
-    except PipelineError:  # a timeout, or a PdfError already
+    except (PipelineError, MemoryError):  # a timeout, a PdfError already, or over the memory limit
         raise
     except Exception as exc:
         raise PdfError(path, f"unreadable page ({type(exc).__name__}: {exc})") from exc
