@@ -74,7 +74,8 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
     into columns, or None."""
     left = math.floor(min(row[0].x0 for row in rows))
     right = math.ceil(max(w.x1 for row in rows for w in row))
-    if right - left < 4 * config.MIN_GUTTER_WIDTH:
+    narrowest = max(config.MIN_GUTTER_WIDTH, config.GUTTER_SPACE_RATIO * _word_space(rows))
+    if right - left < 4 * narrowest:
         return None
     diff = [0] * (right - left + 2)
     for row in rows:
@@ -90,7 +91,7 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
         if count <= low and start is None:
             start = x
         elif count > low and start is not None:
-            if x - start >= config.MIN_GUTTER_WIDTH and start > 0 and x < len(profile):
+            if x - start >= narrowest and start > 0 and x < len(profile):
                 strips.append((left + start, left + x))
             start = None
     total = sum(profile)
@@ -101,6 +102,13 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
         if any(is_columns for _, is_columns in _runs(rows, gutter)):
             return gutter
     return None
+
+
+def _word_space(rows: list[Row]) -> float:
+    """The usual space between two words of a line: a gutter is wider than the rivers
+    of white that spaces may line up into (in typescript above all)."""
+    gaps = sorted(b.x0 - a.x1 for row in rows for a, b in zip(row, row[1:]) if b.x0 - a.x1 > 0.5)
+    return gaps[len(gaps) // 2] if gaps else 0.0
 
 
 def _runs(rows: list[Row], gutter: tuple[float, float]) -> list[tuple[list[Row], bool]]:
@@ -124,18 +132,34 @@ def _runs(rows: list[Row], gutter: tuple[float, float]) -> list[tuple[list[Row],
 
 
 def _reads_as_columns(rows: list[Row], gutter: tuple[float, float]) -> bool:
-    middle = (gutter[0] + gutter[1]) / 2
-    sides = [[row_part for row in rows if (row_part := [w for w in row if w.x1 <= middle])],
-             [row_part for row in rows if (row_part := [w for w in row if w.x0 >= middle])]]
+    """Whether the stack reads as text columns either side of the gutter: each side holds
+    lines that run full (or is itself set in columns), and the columns are of a width."""
+    sides = _sides(rows, gutter)
     if min(len(side) for side in sides) < config.MIN_COLUMN_LINES:
         return False
-    widths = []
-    for side in sides:
-        x0 = min(part[0].x0 for part in side)
-        x1 = max(part[-1].x1 for part in side)
-        width = x1 - x0
-        full = sum(1 for part in side if part[-1].x1 - part[0].x0 >= width * config.COLUMN_FULL_LINE)
-        if full < len(side) * config.COLUMN_FILL:
-            return False
-        widths.append(width)
+    found = [_columns_of(side) for side in sides]
+    if None in found:
+        return False
+    widths = [width for _, width in found if width]  # type: ignore[misc]
     return min(widths) >= max(widths) * config.COLUMN_BALANCE
+
+
+def _sides(rows: list[Row], gutter: tuple[float, float]) -> list[list[Row]]:
+    middle = (gutter[0] + gutter[1]) / 2
+    return [[part for row in rows if (part := [w for w in row if w.x1 <= middle])],
+            [part for row in rows if (part := [w for w in row if w.x0 >= middle])]]
+
+
+def _columns_of(side: list[Row]) -> tuple[int, float] | None:
+    """How many columns a side holds and their width: the columns a gutter of its own
+    splits it into, or one whose lines run full; None when it reads as neither."""
+    inner = _find_gutter(side) if len(side) >= 2 * config.MIN_COLUMN_LINES else None
+    if inner is not None:
+        parts = [_columns_of(part) for part in _sides(side, inner) if part]
+        if parts and None not in parts:
+            count = sum(n for n, _ in parts)  # type: ignore[misc]
+            return count, sum(n * w for n, w in parts) / count  # type: ignore[misc]
+    x0 = min(part[0].x0 for part in side)
+    width = max(part[-1].x1 for part in side) - x0
+    full = sum(1 for part in side if part[-1].x1 - part[0].x0 >= width * config.COLUMN_FULL_LINE)
+    return (1, width) if full >= len(side) * config.COLUMN_FILL else None

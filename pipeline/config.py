@@ -52,6 +52,7 @@ MAX_PAGE_CHARS = 200_000       # glyphs on one page beyond this: a glyph bomb, t
 
 # --- reading order (columns) ---------------------------------------------------------
 MIN_GUTTER_WIDTH = 7.0         # pt of white space, through every line, between two text columns
+GUTTER_SPACE_RATIO = 2.0       # ...and at least this many usual word spaces (rivers of spaces are no gutter)
 GUTTER_VALLEY_SHARE = 0.5      # a gutter's x-profile is at most this share of the text's
 MIN_COLUMN_LINES = 4           # lines each side of a gutter must hold to be a column
 COLUMN_BALANCE = 0.55          # narrower column / wider one, at least (tables are lopsided)

@@ -74,7 +74,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
                 more, reissue = symbols_in(text)
                 symbols += more
                 head.reissue |= reissue
-            elif folded.startswith(tuple(t["distribution_markers"])):
+            elif _distribution_marker(folded):
                 head.distribution = _distribution(folded)
                 pending_distribution = head.distribution is None
             elif pending_distribution and _distribution(folded):
@@ -233,6 +233,12 @@ def _doubled(text: str) -> str:
     """Undo faux-bold text drawn twice ("UUNNIITTEEDD" -> "united")."""
     return "".join(text[i] for i in range(0, len(text), 2)) if len(text) % 2 == 0 and all(
         text[i] == text[i + 1] for i in range(0, len(text) - 1, 2) if text[i] != " ") else text
+
+
+def _distribution_marker(folded: str) -> bool:
+    """Whether a segment opens with "Distr." (or its Russian "Распр."), not a word such as
+    "districts" that begins the same way."""
+    return any(re.match(rf"{re.escape(m)}(?:[.:\s]|$)", folded) for m in lexicon.terms()["distribution_markers"])
 
 
 def _distribution(folded: str) -> str | None:

@@ -17,7 +17,7 @@ RTL_CHAR = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 RTL_RUN_KEEP_LTR = re.compile(r"[0-9A-Za-z.,:/%\-]+")
 
 
-LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+LATIN_LIGATURES = re.compile("[\ufb00-\ufb06]")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ: their letters, as NFKC spells them
 
 
 def join_words(words: Sequence[str]) -> str:
@@ -46,7 +46,7 @@ def logical_order(glyphs: Sequence[str]) -> str:
                 runs.append(["ltr" if ltr else "rtl", [glyph]])
         text = "".join("".join(run) for _, run in runs)
         return lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
-    return text.translate(LIGATURES)
+    return LATIN_LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def bidi_order(words: Sequence[Word]) -> list[Word]:

@@ -22,7 +22,8 @@ from .speakers import participants, speaker_label, strip_label, turns
 from .types import ExtractedDocument, LetterInfo, Line, Masthead, Paragraph, Segmented, SpeakerLabel
 
 NUMBER = re.compile(
-    r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)\s+(?=\S)")
+    r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)"
+    r"(?:\s+(?=\S)|(?=[\u3400-\u9fff]))")  # Chinese text follows its number without a space: "1.当前"
 LETTER_NUMBER = re.compile(r"^(?P<number>[A-Z]\.)\s+(?=\S)")  # "A. Title": headings only
 FOOTNOTE_MARK = re.compile(r"^(?P<number>\d{1,3}/?|[a-z]|\*{1,3}|[†‡§])\s+(?=\S)")
 BULLET = re.compile(r"^(?P<number>[•▪◦‣●■\-–—])\s+(?=\S)")

@@ -9,7 +9,7 @@ from pipeline.errors import PdfError
 from pipeline.furniture import is_furniture
 from pipeline.layout import lines_from_words
 from pipeline.scripts import join_words, logical_order
-from pipeline.types import Char, Word
+from pipeline.types import Char, Line, Word
 from tests.conftest import FRENCH_LETTER, SAMPLE
 
 
@@ -152,3 +152,46 @@ def test_ligatures_are_expanded():
 ])
 def test_symbols_joint_split_and_asterisks_dropped(text, symbols):
     assert masthead.symbols_in(text)[0] == symbols
+
+
+def test_compatibility_ligatures_read_as_their_letters():
+    (word,) = layout.words_from_chars(_chars("ﬅrong", 100, 50))  # U+FB05, long s and t
+    assert word.text == "strong"
+
+
+def _band_line(page: int, top: float, *pieces: tuple[float, str]) -> Line:
+    words = []
+    for x, text in pieces:
+        for token in text.split():
+            words.append(Word(token, x, x + len(token) * 5, top, top + 10, 10.0))
+            x += len(token) * 5 + 2.5
+    return lines_from_words(page, words)[0]
+
+
+def test_running_headers_of_even_and_odd_pages_are_one_header():
+    lines = []
+    for page in (2, 3, 4, 5):
+        parts = ["S/PV.8699", "Maintenance of peace and security", "09/01/2020"]
+        if page % 2:
+            parts.reverse()
+        lines.append(_band_line(page, 50, (60, " ".join(parts))))
+        lines.append(_band_line(page, 300, (60, f"Body text of page {page}.")))
+    kept = furniture.strip_page_furniture(lines, [792.0] * 5, ["S/PV.8699"])
+    assert [line.text for line in kept] == [f"Body text of page {page}." for page in (2, 3, 4, 5)]
+
+
+def test_a_job_number_beside_a_disclaimer_goes_and_the_disclaimer_stays():
+    line = _band_line(1, 687, (60, "97-85299 (E)"), (228, "This record contains the text of speeches"))
+    (kept,) = furniture.strip_page_furniture([line], [792.0], ["S/PV.3756"], "97-85299")
+    assert kept.text == "This record contains the text of speeches"
+
+
+@pytest.mark.parametrize("text", ["English", "Français", "Page 2", "S/1994/822", "/..."])
+def test_pieces_of_a_stacked_header_are_furniture(text):
+    assert is_furniture(text, ["S/1994/822"])
+
+
+def test_a_footnote_citing_a_symbol_in_the_footer_band_stays():
+    line = _band_line(1, 740, (60, "1/"), (100, "A/48/803."))
+    (kept,) = furniture.strip_page_furniture([line], [792.0], ["A/RES/48/246"])
+    assert kept.text == "1/ A/48/803."

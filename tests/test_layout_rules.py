@@ -91,7 +91,6 @@ def test_a_faux_bold_masthead_line_is_masthead(tmp_path):
     assert doc.lines[0].text.startswith("The members of the Council")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: a masthead marker ('Distr.') is matched as a prefix of body words")
 def test_a_body_line_opening_with_districts_is_no_masthead(tmp_path):
     page = [Text(430, 46, "S/2024/998", 14, "Helvetica-Bold"), Text(430, 72, "Distr.: General", 9),
             Text(430, 84, "9 January 2024", 9), Text(LEFT, 140, "Review of the mission", 13, "Helvetica-Bold"),

@@ -87,3 +87,59 @@ def test_procedural_lines_belong_to_no_speaker(record):
     procedural = {p.text: getattr(p, "speech_id", None) for p in _paragraphs(record)
                   if p.text in expected(RECORD)["procedural"]}
     assert procedural == dict.fromkeys(expected(RECORD)["procedural"])
+
+
+# ------------------------------------------------------------------ the column finder on words
+def _column_words(x0: float, width: float, rows: int, top: float = 100, pitch: float = 12) -> list:
+    """Rows of words of varying widths, justified to fill [x0, x0 + width] (the last row
+    short), as a column of text has: the spaces between words do not line up."""
+    from pipeline.types import Word
+
+    words = []
+    for r in range(rows):
+        widths = [18 + (7 * (r + i)) % 23 for i in range(12)]
+        n = 2 if r == rows - 1 else max(k for k in range(1, 13) if sum(widths[:k]) + 3 * (k - 1) <= width)
+        gap = (width - sum(widths[:n])) / max(n - 1, 1) if r < rows - 1 else 3
+        x = x0
+        for i in range(n):
+            words.append(Word(f"w{r}.{i}", x, x + widths[i], top + r * pitch, top + r * pitch + 10, 10.0))
+            x += widths[i] + gap
+    return words
+
+
+def test_two_columns_are_read_left_then_right_and_a_full_width_title_first():
+    from pipeline.columns import column_regions
+    from pipeline.types import Word
+
+    title = [Word("Title", 72, 540, 60, 74, 14.0)]
+    left, right = _column_words(72, 226, 10), _column_words(314, 226, 10)
+    regions = column_regions(title + right + left)
+    assert [(r.column, r.columns, len(r.words)) for r in regions] == [(0, 1, 1), (0, 2, len(left)), (1, 2, len(right))]
+
+
+def test_three_columns_are_read_left_to_right():
+    from pipeline.columns import column_regions
+
+    cols = [_column_words(x, 140, 12) for x in (72, 232, 392)]
+    regions = column_regions(cols[2] + cols[0] + cols[1])
+    assert [sorted(w.text for w in r.words) for r in regions] == [sorted(w.text for w in c) for c in cols]
+
+
+def test_a_table_of_short_labels_and_ragged_values_is_not_columns():
+    from pipeline.columns import column_regions
+    from pipeline.types import Word
+
+    words = []
+    for r, (label, value) in enumerate([("Belgium", 140), ("China", 60), ("Dominican Republic", 100), ("Estonia", 50),
+                                        ("France", 90), ("Germany", 120), ("Indonesia", 70), ("Niger", 40)]):
+        top = 100 + 12 * r
+        words += [Word(label, 72, 72 + len(label) * 5, top, top + 10, 10.0), Word("Mr. X", 380, 380 + value, top, top + 10, 10.0)]
+    assert [(r.column, r.columns) for r in column_regions(words)] == [(0, 1)]
+
+
+def test_a_right_to_left_page_reads_its_right_column_first():
+    from pipeline.columns import column_regions
+
+    left, right = _column_words(72, 226, 10), _column_words(314, 226, 10)
+    regions = column_regions(left + right, rtl=True)
+    assert [r.words[0].x0 >= 314 for r in regions] == [True, False]
