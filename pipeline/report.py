@@ -43,6 +43,7 @@ REPORT_COLUMNS = {
     "topics": ["doc_id", "para_id", "topic_id", "topic_label"],
     "errors": ["source_file", "stage", "error", "message", "at"],
     "organizations": ["org_id", "name_en"],
+    "speeches": ["doc_id", "speech_id", "speaker", "affiliation", "role", "spoke_in", "n_words"],
 }
 
 @dataclass(frozen=True)
@@ -224,8 +225,9 @@ def topics_by_paragraph(topics: pd.DataFrame) -> dict[tuple[str, int], list[str]
 
 
 def document_view(document, paragraphs: pd.DataFrame, spans: Mapping[tuple[str, int], list[Span]],
-                  topics: Mapping[tuple[str, int], list[str]]) -> SimpleNamespace:
-    """What the template shows of one document: its row, heading and paragraphs."""
+                  topics: Mapping[tuple[str, int], list[str]], speeches: pd.DataFrame | None = None) -> SimpleNamespace:
+    """What the template shows of one document: its row, heading, speakers (a meeting
+    record's turns) and paragraphs."""
     doc = present(document)
     views = []
     for para in paragraphs.itertuples(index=False):
@@ -238,8 +240,12 @@ def document_view(document, paragraphs: pd.DataFrame, spans: Mapping[tuple[str, 
     doc_topics = list(dict.fromkeys(label for p in views for label in p.topics))
     heading = " — ".join(str(v) for v in (doc.symbol or doc.source_file, date_text(document.date), doc.language,
                                           doc.title) if v)
+    speakers = None
+    if speeches is not None and len(speeches):
+        speakers = speeches.sort_values("speech_id")[["speaker", "affiliation", "role", "spoke_in", "n_words"]] \
+            .astype(object).where(lambda f: f.notna(), "")
     return SimpleNamespace(doc=doc, date=date_text(document.date), heading=heading, paragraphs=views,
-                           topics=doc_topics)
+                           topics=doc_topics, speakers=speakers)
 
 
 def document_views(tables: Mapping[str, pd.DataFrame]) -> list[SimpleNamespace]:
@@ -247,8 +253,10 @@ def document_views(tables: Mapping[str, pd.DataFrame]) -> list[SimpleNamespace]:
     paragraphs = tables["paragraphs"].sort_values(["doc_id", "para_id"])
     by_doc = {doc_id: frame for doc_id, frame in paragraphs.groupby("doc_id", sort=False)}
     spans, topics = spans_by_paragraph(tables["entities"]), topics_by_paragraph(tables["topics"])
+    speeches = tables.get("speeches")
+    turns = {doc_id: frame for doc_id, frame in speeches.groupby("doc_id", sort=False)} if speeches is not None else {}
     empty = paragraphs.iloc[:0]
-    return [document_view(d, by_doc.get(d.doc_id, empty), spans, topics)
+    return [document_view(d, by_doc.get(d.doc_id, empty), spans, topics, turns.get(d.doc_id))
             for d in tables["documents"].itertuples(index=False)]
 
 
