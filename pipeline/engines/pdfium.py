@@ -156,14 +156,14 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     try:
         for i in range(api.FPDFText_CountChars(textpage)):
             code = get_unicode(textpage, i)
-            if code in _GENERATED and is_generated(textpage, i):
-                continue
+            loose_box(textpage, i, rect_ref)
+            if code in _GENERATED and (rect.left == rect.right or is_generated(textpage, i)):
+                continue  # pdfium's own spaces: generated, or empty ones where a right-to-left run turns
             obj = get_object(textpage, i)
             font = fonts.get(obj)
             if font is None:
                 font = fonts[obj] = _font(api, textpage, i, obj)
             fontname, size, descent, straight, handle, scale = font
-            loose_box(textpage, i, rect_ref)
             get_origin(textpage, i, ox_ref, oy_ref)
             # the origin, but the box's left edge for glyphs pdfium gives their text object's
             # origin, over half a box width to their left (a dot leader set with a character spacing)
