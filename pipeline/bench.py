@@ -86,10 +86,11 @@ def bare_pdfium(corpus: Path) -> float:
 
 
 # The end-to-end configurations timed: name, workers ("all" for --workers) and run()'s
-# keyword arguments. The tag stage's fast mode adds its line here.
+# keyword arguments.
 CONFIGURATIONS: list[tuple[str, str | int, dict]] = [
     ("e2e_pdfplumber_1_worker", 1, {"engine": "pdfplumber"}),
     ("e2e_pdfium_1_worker", 1, {"engine": "pdfium"}),
+    ("e2e_pdfium_ner_rules_1_worker", 1, {"engine": "pdfium", "ner": "rules"}),
     ("e2e_pdfium_all_workers", "all", {"engine": "pdfium"}),
 ]
 

@@ -48,6 +48,7 @@ MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand 
 MASTHEAD_WRAP_RATIO = 1.6     # a line this many sizes (top to top) under an agenda item wraps its title
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
+FAUX_BOLD_SHIFT = 0.5          # of a glyph's width: a copy of it shifted less is faux bold (drawn twice)
 MAX_PAGE_CHARS = 200_000       # glyphs on one page beyond this: a glyph bomb, the document fails
 
 # --- reading order (columns) ---------------------------------------------------------

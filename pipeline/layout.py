@@ -20,27 +20,25 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
     """Group a page's chars into words, as pdfplumber's ``extract_words`` does with
     ``extra_attrs=["size", "fontname"]``: rows of chars whose tops are within
     ``y_tolerance``, split at spaces, gaps wider than ``x_tolerance`` and font changes.
-    Chars drawn twice at one place (faux bold) count once."""
-    seen: set[tuple[str, int, int]] = set()
-    unique = []
-    for char in chars:
-        key = (char.text, round(char.x0), round(char.top))
-        if char.size < config.MIN_GLYPH_SIZE:
-            continue  # invisible helper text; it would chain unrelated lines together
-        if key not in seen:
-            seen.add(key)
-            unique.append(char)
+    Chars drawn twice at about one place (faux bold) count once."""
+    visible = sorted((c for c in chars if c.size >= config.MIN_GLYPH_SIZE), key=_top)  # smaller ones are
+    # invisible helper text that would chain unrelated lines together
     rows: list[list[Char]] = []
     row_top = None
-    for char in sorted(unique, key=lambda c: c.top):
+    for char in visible:
         if row_top is None or char.top - row_top > y_tolerance:
             rows.append([])
         row_top = char.top
         rows[-1].append(char)
     words: list[Word] = []
     for row in rows:
+        row.sort(key=_left_right)
         current: list[Char] = []
-        for char in sorted(row, key=lambda c: (c.x0, c.x1)):
+        kept: list[Char] = []
+        for char in row:
+            if _overprinted(char, kept, y_tolerance):
+                continue
+            kept.append(char)
             if current and (char.x0 - current[-1].x1 > x_tolerance or char.size != current[-1].size
                             or char.fontname != current[-1].fontname):
                 words.append(_word(current))
@@ -54,6 +52,26 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
         if current:
             words.append(_word(current))
     return [w for w in words if w.text]  # a lone tatweel or mark reads as nothing
+
+
+def _top(char: Char) -> float:
+    return char.top
+
+
+def _left_right(char: Char) -> tuple[float, float]:
+    return char.x0, char.x1
+
+
+def _overprinted(char: Char, kept: list[Char], y_tolerance: float) -> bool:
+    """Whether ``char`` repeats one of the row's chars left of it (``kept``, left to right)
+    shifted by less than a fraction of its width: faux bold, a glyph drawn twice."""
+    reach = char.x0 - config.FAUX_BOLD_SHIFT * (char.x1 - char.x0)
+    for other in reversed(kept):
+        if other.x0 < reach:
+            return False
+        if other.text == char.text and abs(other.top - char.top) <= y_tolerance:
+            return True
+    return False
 
 
 def _word(chars: list[Char]) -> Word:

@@ -139,6 +139,13 @@ def test_words_from_chars_count_faux_bold_once_and_ignore_invisible_glyphs():
     assert [w.text for w in words] == ["UNITED", "session"]
 
 
+def test_a_faux_bold_copy_shifted_across_a_rounding_boundary_counts_once_but_doubled_letters_stay():
+    # 100.4 and 101.0 round apart: counted by rounded x0, "NATIONS" read "NNAATTIIOONNSS"
+    doubled = _chars("NATIONS", 100.4, 50) + _chars("NATIONS", 101.0, 50)
+    words = layout.words_from_chars(doubled + _chars("Allied", 100, 70))
+    assert [w.text for w in words] == ["NATIONS", "Allied"]
+
+
 def test_ligatures_are_expanded():
     (word,) = layout.words_from_chars(_chars("ﬁnancial", 100, 50))
     assert word.text == "financial"

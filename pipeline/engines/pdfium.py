@@ -24,6 +24,14 @@ _BEZIER, _MOVETO = 1, 2                 # FPDF_SEGMENT_BEZIERTO, FPDF_SEGMENT_MO
 _GENERATED = (0x20, 0x0A, 0x0D)         # the spaces and line breaks pdfium adds between words and lines
 _LINE_END_HYPHEN = 0x02                 # pdfium's code for a hyphen that ends a line
 _FONT_NAME_BUFFER = 256
+_OVERHANG = 0.01  # pt: a loose box wider than the advance by more, up to the ink's edge, reaches the ink
+# From Hebrew on, a letter's Unicode value maps back to one of several glyphs (an Arabic letter's
+# contextual forms), whose width is not the drawn glyph's: the loose box is kept there.
+_CONTEXTUAL_SCRIPTS = 0x0590
+
+
+# a text object's font name, size, descent, upright, font handle and scale of its advances
+_Font = tuple[str, float, float, bool, int, float]
 
 
 class _FSRect(ctypes.Structure):
@@ -59,6 +67,8 @@ def _api() -> ctypes.CDLL:
         ("FPDFTextObj_GetFont", handle, (handle,)), ("FPDFTextObj_GetFontSize", c_int, (handle, POINTER(c_float))),
         ("FPDFFont_GetBaseFontName", c_ulong, (handle, c_char_p, c_ulong)),
         ("FPDFFont_GetDescent", c_int, (handle, c_float, POINTER(c_float))),
+        ("FPDFText_GetCharBox", c_int, text + (POINTER(c_double),) * 4),
+        ("FPDFFont_GetGlyphWidth", c_int, (handle, ctypes.c_uint, c_float, POINTER(c_float))),
         ("FPDFPage_CountObjects", c_int, (handle,)), ("FPDFPage_GetObject", handle, (handle, c_int)),
         ("FPDFFormObj_CountObjects", c_int, (handle,)), ("FPDFFormObj_GetObject", handle, (handle, c_ulong)),
         ("FPDFPageObj_GetType", c_int, (handle,)), ("FPDFPageObj_GetMatrix", c_int, (handle, POINTER(_FSMatrix))),
@@ -136,40 +146,63 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     loose_box, get_origin = api.FPDFText_GetLooseCharBox, api.FPDFText_GetCharOrigin
     rect, ox, oy = _FSRect(), c_double(), c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    fonts: dict[int, tuple[str, float, float, bool]] = {}
+    fonts: dict[int, _Font] = {}
+    advances: dict[tuple[int, int], float] = {}  # (font, code): advance per unit of scale
+    get_width, width = api.FPDFFont_GetGlyphWidth, c_float()
+    width_ref = ctypes.byref(width)
     upright: list[Char] = []
     rotated: list[Char] = []
     last: tuple[float, float, int] | None = None  # the previous glyph's origin and text object
     try:
         for i in range(api.FPDFText_CountChars(textpage)):
             code = get_unicode(textpage, i)
-            if code in _GENERATED and is_generated(textpage, i):
-                continue
+            loose_box(textpage, i, rect_ref)
+            if code in _GENERATED and (rect.left == rect.right or is_generated(textpage, i)):
+                continue  # pdfium's own spaces: generated, or empty ones where a right-to-left run turns
             obj = get_object(textpage, i)
             font = fonts.get(obj)
             if font is None:
                 font = fonts[obj] = _font(api, textpage, i, obj)
-            fontname, size, descent, straight = font
-            loose_box(textpage, i, rect_ref)
+            fontname, size, descent, straight, handle, scale = font
             get_origin(textpage, i, ox_ref, oy_ref)
+            # the origin, but the box's left edge for glyphs pdfium gives their text object's
+            # origin, over half a box width to their left (a dot leader set with a character spacing)
             x, y = ox.value, oy.value
+            if x < rect.left - (rect.right - rect.left) / 2:
+                x = rect.left
             text = "" if code == 0 or map_error(textpage, i) else "-" if code == _LINE_END_HYPHEN else chr(code)
             target = upright if straight else rotated
-            if (x, y, obj) == last and target:  # a ligature's letters share one glyph
+            if (x, y, obj) == last and target:  # a ligature's letters share one glyph (and its box)
                 glyph = target.pop()
-                target.append(Char(glyph.text + text, glyph.x0, glyph.x1, glyph.top, glyph.bottom, size, fontname))
+                target.append(Char(glyph.text + text, glyph.x0, max(glyph.x1, rect.right), glyph.top, glyph.bottom, size, fontname))
                 continue
             last = (x, y, obj)
+            key = (handle, code)
+            advance = advances.get(key)
+            if advance is None:
+                advance = advances[key] = width.value if get_width(handle, code, 1.0, width_ref) else 0.0
+            x1 = rect.right
+            if (code < _CONTEXTUAL_SCRIPTS and 0 < advance * scale < x1 - x - _OVERHANG
+                    and _ink_right(api, textpage, i) >= x1 - _OVERHANG):
+                x1 = x + advance * scale  # the loose box reaches the ink overhanging the advance (an italic "f")
             bottom = flip - y - descent
-            target.append(Char(text, x, rect.right, bottom - size, bottom, size, fontname))
+            target.append(Char(text, x, x1, bottom - size, bottom, size, fontname))
     finally:
         api.FPDFText_ClosePage(textpage)
     return upright if len(upright) >= len(rotated) else upright + rotated
 
 
-def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int) -> tuple[str, float, float, bool]:
-    """A text object's font name, size on the page (pt), descent (pt, negative) and
-    whether it stands upright; pdfminer's size is the font size times the vertical scale."""
+def _ink_right(api: ctypes.CDLL, textpage: int, index: int) -> float:
+    """The right edge of a glyph's tight box (its ink)."""
+    left, right, bottom, top = c_double(), c_double(), c_double(), c_double()
+    api.FPDFText_GetCharBox(textpage, index, *map(ctypes.byref, (left, right, bottom, top)))
+    return right.value
+
+
+def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int) -> _Font:
+    """A text object's font name, size on the page (pt), descent (pt, negative), whether
+    it stands upright, its font handle and the scale of its advance widths (font size
+    times the horizontal scale); pdfminer's size is the font size times the vertical scale."""
     matrix, font_size = _FSMatrix(), c_float()
     api.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
     api.FPDFTextObj_GetFontSize(obj, ctypes.byref(font_size))
@@ -178,12 +211,13 @@ def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int) -> tuple[str, f
     name = buffer.value.decode("latin-1") if api.FPDFFont_GetBaseFontName(font, buffer, _FONT_NAME_BUFFER) else ""
     size = abs(font_size.value * (matrix.d if abs(matrix.d) >= abs(matrix.c) else matrix.c))
     straight = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-    standard = _standard_fonts().get(name)
-    if standard is not None:  # pdfminer's names and metrics for the standard 14 fonts and their aliases
-        return standard[0], round(size, 2), standard[1] * size / 1000, straight
     descent = c_float()
     api.FPDFFont_GetDescent(font, size, ctypes.byref(descent))
-    return name, round(size, 2), descent.value, straight
+    scale = font_size.value * matrix.a
+    standard = _standard_fonts().get(name)
+    if standard is not None:  # pdfminer's names and metrics for the standard 14 fonts and their aliases
+        return standard[0], round(size, 2), standard[1] * size / 1000, straight, font, scale
+    return name, round(size, 2), descent.value, straight, font, scale
 
 
 @functools.lru_cache(maxsize=1)
