@@ -87,6 +87,22 @@ FOOTNOTE_SIZE_RATIO = 0.92     # text this much smaller than the body near the p
 MAX_SPEAKER_WORDS = 12         # words a speaker's bold name may have (with titles)
 SPEAKER_LABEL_SLACK = 8        # characters of spacing between a label as read and as joined
 MAX_PARAGRAPH_CHARS = 100_000  # a longer paragraph fails its document (spaCy's max_length is 1,000,000)
+SAME_SIZE_TOLERANCE = 0.6      # pt: type sizes this close are one size
+MAX_PITCH_RATIO = 2.2          # a step between lines over this many sizes is a gap, not the line pitch
+DEFAULT_PITCH_RATIO = 1.2      # the pitch, in sizes, of a document with too few lines to measure it
+MIN_PITCH_RATIO = 1.05         # a line's pitch is at least this many of its sizes (big type)
+RIGHT_MARGIN_SHARE = 0.9       # the right margin: where this share of the lines have ended
+SHORT_LINE_SIZES = 1.5         # a line ending this many body sizes before the right margin is short
+STYLE_GAP_RATIO = 1.15         # a change of style after a gap of this many pitches opens a paragraph
+TABLE_REACH_PITCHES = 4        # rows this many pitches apart belong to one table
+TABLE_NOTE_PITCHES = 2.5       # small print this close above or below a table is its heading or note
+CENTRE_TOLERANCE_SIZES = 1     # two lines whose centres are this many body sizes apart share an axis
+PAGE_CENTRE_TOLERANCE_SIZES = 2  # a line this close to the column's centre is centred
+BIG_TYPE_EXTRA = 0.9           # pt above the body size: the type of a title or heading
+MAX_HEADING_WORDS = 25         # a heading is no longer
+MAX_SET_APART_WORDS = 12       # italic or centred text this short is set apart (a heading's)
+CAPITALS_SHARE = 0.8           # letters in capitals past this share: set apart (typescript headings)
+MAX_SECTION_HEADING_WORDS = 60  # a heading that opens an annex is no longer
 
 # --- tag -----------------------------------------------------------------------------
 SPACY_MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm"}

@@ -54,10 +54,10 @@ class Layout:
     @classmethod
     def of(cls, lines: Sequence[Line]) -> "Layout":
         size = body_size(lines)
-        body = [l for l in lines if abs(l.size - size) < 0.6] or list(lines)
+        body = [l for l in lines if abs(l.size - size) < config.SAME_SIZE_TOLERANCE] or list(lines)
         steps = [b.top - a.top for a, b in zip(body, body[1:])
-                 if a.page == b.page and a.column == b.column and 0 < b.top - a.top < size * 2.2]
-        pitch = statistics.median(steps) if steps else size * 1.2
+                 if a.page == b.page and a.column == b.column and 0 < b.top - a.top < size * config.MAX_PITCH_RATIO]
+        pitch = statistics.median(steps) if steps else size * config.DEFAULT_PITCH_RATIO
         frames = {}
         for key in {(l.columns, l.column) for l in lines}:
             framed = [l for l in body if (l.columns, l.column) == key] or [l for l in lines if (l.columns, l.column) == key]
@@ -75,7 +75,7 @@ def _margins(lines: Sequence[Line]) -> tuple[float, float]:
     """The left margin (the commonest line start) and right margin (where nine lines in
     ten have ended) of a block of lines."""
     left = Counter(round(l.x0) for l in lines).most_common(1)[0][0]
-    right = sorted(l.x1 for l in lines)[int(len(lines) * 0.9)]
+    right = sorted(l.x1 for l in lines)[int(len(lines) * config.RIGHT_MARGIN_SHARE)]
     return float(left), right
 
 
@@ -153,7 +153,7 @@ def _with_table_margins(lines: Sequence[Line], zones: list[str], layout: Layout)
     """Small print hugging a table is part of it: column headings above join the table,
     notes below ("a Representing …") are footnotes."""
     small = [l.size < layout.body_size * config.FOOTNOTE_SIZE_RATIO for l in lines]
-    close = [i > 0 and lines[i].top - lines[i - 1].top < layout.pitch * 2.5 for i in range(len(lines))]
+    close = [i > 0 and lines[i].top - lines[i - 1].top < layout.pitch * config.TABLE_NOTE_PITCHES for i in range(len(lines))]
     for i in range(len(lines) - 2, -1, -1):
         if zones[i] == "body" and zones[i + 1] == "table" and small[i] and close[i + 1]:
             zones[i] = "table"
@@ -166,7 +166,7 @@ def _with_table_margins(lines: Sequence[Line], zones: list[str], layout: Layout)
 
 def _near_row(lines: Sequence[Line], rows: Sequence[bool], i: int, step: int, layout: Layout) -> bool:
     j = i + step
-    while 0 <= j < len(lines) and abs(lines[j].top - lines[i].top) < layout.pitch * 4:
+    while 0 <= j < len(lines) and abs(lines[j].top - lines[i].top) < layout.pitch * config.TABLE_REACH_PITCHES:
         if rows[j]:
             return True
         if lines[j].size >= layout.body_size and lines[j].x1 >= layout.right_of(lines[j]) - layout.body_size:
@@ -185,7 +185,7 @@ def _between_rows(lines: Sequence[Line], rows: Sequence[bool], i: int, layout: L
 
 def _ends_paragraph(line: Line, layout: Layout) -> bool:
     """The line stops short of the right margin after a sentence end."""
-    short = line.x1 < layout.right_of(line) - layout.body_size * 1.5
+    short = line.x1 < layout.right_of(line) - layout.body_size * config.SHORT_LINE_SIZES
     return short or bool(SENTENCE_END.search(line.text.rstrip()))
 
 
@@ -195,7 +195,7 @@ def _opens_paragraph(line: Line, layout: Layout) -> bool:
 
 
 def _same_style(a: Line, b: Line) -> bool:
-    return a.bold == b.bold and abs(a.size - b.size) < 0.6
+    return a.bold == b.bold and abs(a.size - b.size) < config.SAME_SIZE_TOLERANCE
 
 
 def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
@@ -204,16 +204,16 @@ def starts_paragraph(prev: Line, line: Line, layout: Layout, zone: str) -> bool:
         return bool(FOOTNOTE_MARK.match(line.text)) and (line.page != prev.page or line.x0 <= prev.x0 + 1)
     gap = line.top - prev.top
     flow_break = _flow_break(prev, line)
-    if not _same_style(prev, line) and (flow_break or gap > layout.pitch * 1.15
-                                        or _ends_paragraph(prev, layout) or abs(line.size - prev.size) >= 0.6):
+    if not _same_style(prev, line) and (flow_break or gap > layout.pitch * config.STYLE_GAP_RATIO
+                                        or _ends_paragraph(prev, layout) or abs(line.size - prev.size) >= config.SAME_SIZE_TOLERANCE):
         return True
     if flow_break:
         if line.text[:1].islower():  # mid-sentence
             return False
         if not SENTENCE_END.search(prev.text.rstrip()):  # the sentence runs on, unless a block opens
             return _opens_paragraph(line, layout)
-        return _opens_paragraph(line, layout) or prev.x1 < layout.right_of(prev) - layout.body_size * 1.5
-    if gap > max(layout.pitch, line.size * 1.05) * config.PARAGRAPH_GAP_RATIO:
+        return _opens_paragraph(line, layout) or prev.x1 < layout.right_of(prev) - layout.body_size * config.SHORT_LINE_SIZES
+    if gap > max(layout.pitch, line.size * config.MIN_PITCH_RATIO) * config.PARAGRAPH_GAP_RATIO:
         return True
     if NUMBER.match(line.text) or BULLET.match(line.text):
         return _ends_paragraph(prev, layout)
@@ -236,7 +236,7 @@ def _hanging(prev: Line, line: Line) -> bool:
 def _centred_pair(a: Line, b: Line, layout: Layout) -> bool:
     """Two lines centred on one axis (a wrapped centred title), not a new indent."""
     off_margin = a.x0 > layout.left_of(a) + config.INDENT_MIN and b.x0 > layout.left_of(b) + config.INDENT_MIN
-    return off_margin and abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) < layout.body_size
+    return off_margin and abs((a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2) < layout.body_size * config.CENTRE_TOLERANCE_SIZES
 
 
 def split_paragraphs(block: Block, layout: Layout) -> list[Block]:
@@ -346,7 +346,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
     for d in drafts:
         words = len(d.text.split())
         styled = _set_apart(d, layout, words)
-        big = d.first.size > layout.body_size + 0.9
+        big = d.first.size > layout.body_size + config.BIG_TYPE_EXTRA
         if d.block.zone in ("table", "footnote"):
             d.kind = d.block.zone
         elif lexicon.starts_with_any(d.text, t["signature_markers"]) and d.text.lstrip().startswith("("):
@@ -357,7 +357,7 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
                 styled and big or titles_by_content and _says_title(d.text))):
             d.kind = "title"
             seen_title = True
-        elif ((styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text)) or (
+        elif ((styled or big) and words <= config.MAX_HEADING_WORDS and not re.search(r"[.;,]$", d.text)) or (
                 words <= 3 and _annex_kind(d.text, t)):  # "Annex", "Annex I", "Enclosure"
             d.kind = "heading"
         elif d.number and (d.number[0] in "(•▪◦‣●■-–—" or d.number[0].islower() or d.number.endswith(")")):
@@ -369,16 +369,16 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
 def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
     """Set apart as titles and headings are: bold, short italic, capitals (typewritten
     documents), or a short line centred on the page."""
-    if d.first.bold or (d.first.italic and words <= 12):
+    if d.first.bold or (d.first.italic and words <= config.MAX_SET_APART_WORDS):
         return True
     letters = [c for c in d.text if c.isalpha()]
-    if len(letters) >= 4 and sum(c.isupper() for c in letters) > len(letters) * 0.8:
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) > len(letters) * config.CAPITALS_SHARE:
         return True
     lines = d.block.lines
     centred = all(l.x0 > layout.left_of(l) + config.INDENT_MIN and l.x1 < layout.right_of(l) - config.INDENT_MIN
-                  and abs((l.x0 + l.x1) / 2 - (layout.left_of(l) + layout.right_of(l)) / 2) < layout.body_size * 2
+                  and abs((l.x0 + l.x1) / 2 - (layout.left_of(l) + layout.right_of(l)) / 2) < layout.body_size * config.PAGE_CENTRE_TOLERANCE_SIZES
                   for l in lines)
-    return centred and words <= 12
+    return centred and words <= config.MAX_SET_APART_WORDS
 
 
 def _is_title(d: Draft, t: dict, set_apart: bool) -> bool:
@@ -424,7 +424,7 @@ def assign_sections(drafts: list[Draft], is_letter: bool) -> None:
     t = lexicon.terms()
     section = "letter" if is_letter else "main"
     for d in drafts:
-        if d.kind in ("title", "heading") and len(d.text.split()) <= 60:
+        if d.kind in ("title", "heading") and len(d.text.split()) <= config.MAX_SECTION_HEADING_WORDS:
             opened = _annex_kind(d.text, t)
             if opened:
                 section = opened
