@@ -6,7 +6,6 @@ Everything here is pure: :func:`segment` takes an :class:`ExtractedDocument`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import statistics
@@ -51,7 +50,7 @@ class Layout:
     frames: dict[tuple[int, int], tuple[float, float]]
 
     @classmethod
-    def of(cls, lines: Sequence[Line]) -> "Layout":
+    def of(cls, lines: Sequence[Line]) -> Layout:
         size = body_size(lines)
         body = [l for l in lines if abs(l.size - size) < 0.6] or list(lines)
         steps = [b.top - a.top for a, b in zip(body, body[1:])
@@ -132,7 +131,7 @@ def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[
         for i in range(len(page_lines)):
             if i >= cut:
                 page_zones.append("footnote")
-            elif (rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout))
+            elif ((rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout)))
                   or _between_rows(page_lines, rows, i, layout)):
                 page_zones.append("table")
             else:
@@ -142,7 +141,7 @@ def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[
     for line, zone in zip(lines, zones):
         if SEPARATOR.match(line.text.replace(" ", "")):
             continue
-        if not blocks or blocks[-1].zone != zone or zone == "table" and line.page != blocks[-1].lines[-1].page:
+        if not blocks or blocks[-1].zone != zone or (zone == "table" and line.page != blocks[-1].lines[-1].page):
             blocks.append(Block(zone))
         blocks[-1].lines.append(line)
     return blocks
@@ -352,8 +351,8 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
             d.kind = "signature"
         elif BRACKETED.match(d.text):
             d.kind = "note"
-        elif titles_by_content and _is_title(d, t, styled) or (not seen_title and d.first.page == first_body_page and (
-                styled and big or titles_by_content and _says_title(d.text))):
+        elif (titles_by_content and _is_title(d, t, styled)) or (not seen_title and d.first.page == first_body_page and (
+                (styled and big) or (titles_by_content and _says_title(d.text)))):
             d.kind = "title"
             seen_title = True
         elif ((styled or big) and words <= 25 and not re.search(r"[.;,]$", d.text)) or (
