@@ -20,7 +20,7 @@ from .pipelines import build_nlp, lexicon_of
 from .rows import entities_of, organizations_table, unbis_topics_table
 from .topics import topics_of
 
-__all__ = ["tag_document", "organizations_table", "unbis_topics_table", "read_data", "build_nlp"]
+__all__ = ["build_nlp", "organizations_table", "read_data", "tag_document", "unbis_topics_table"]
 
 
 def read_data() -> None:

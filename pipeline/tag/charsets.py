@@ -33,8 +33,8 @@ def charsets_optimized_once() -> Iterator[None]:
             found = memo[key] = original(charset, iscased, fixup, fixes)
         return list(found[0]), found[1]
 
-    setattr(compiler, "_optimize_charset", optimize)
+    compiler._optimize_charset = optimize
     try:
         yield
     finally:
-        setattr(compiler, "_optimize_charset", original)
+        compiler._optimize_charset = original

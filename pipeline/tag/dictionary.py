@@ -26,7 +26,7 @@ class Lexicon:
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, nlp: Language) -> "Lexicon":
+    def of(cls, nlp: Language) -> Lexicon:
         """The dictionary of a trained pipeline, from its lemmatizer's files (the
         component itself is not loaded); empty for a blank pipeline."""
         folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None

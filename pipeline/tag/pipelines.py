@@ -50,7 +50,7 @@ def build_nlp(language: str | None, ner: NerMode = "model") -> Language:
     return _build_nlp(normalize_language(language), ner)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _build_nlp(lang: str, ner: NerMode) -> Language:
     nlp = _load_model(lang, ner)
     if nlp is None:

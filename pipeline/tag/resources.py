@@ -36,7 +36,7 @@ def compile_resources(nlp: Language, lang: str) -> Resources:
                      Lexicon.of(nlp))
 
 
-_RESOURCES: "weakref.WeakKeyDictionary[Language, Resources]" = weakref.WeakKeyDictionary()
+_RESOURCES: weakref.WeakKeyDictionary[Language, Resources] = weakref.WeakKeyDictionary()
 
 
 def pipeline_resources(nlp: Language, lang: str) -> Resources:
