@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, cache
 
 from . import config
 
@@ -114,7 +114,7 @@ def folded(phrases: Sequence[str]) -> tuple[str, ...]:
     return _folded(tuple(phrases))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folded(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fold(p) for p in phrases)
 

@@ -127,7 +127,7 @@ def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
     process dies. A lock file still naming a dead run is taken over with one warning."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(out_dir / LOCK_FILE, "a+")
+    fh = open(out_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held open while the lock is, closed on release
     key = (os.fstat(fh.fileno()).st_dev, os.fstat(fh.fileno()).st_ino)
     try:
         with _held_changed:  # record locks do not exclude threads of one process: this does

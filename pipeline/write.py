@@ -19,7 +19,7 @@ from .types import ExtractedDocument, LetterInfo, Segmented, Tags
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _table(schema: pa.Schema, rows: Sequence[dict]) -> pa.Table:
