@@ -35,6 +35,8 @@ def speaker_label(lines: Sequence[Line]) -> SpeakerLabel | None:
         return None  # a heading in bold with a colon in it, not a name before a speech
     name = " ".join(w.text for w in bold)
     rest = " ".join(w.text for w in after[:3 * config.MAX_SPEAKER_WORDS])
+    notes: list[str]
+    tail: str | None
     if name.endswith(":"):
         name, notes, tail = name[:-1], [], ""
     else:
