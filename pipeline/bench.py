@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from . import config
 
@@ -87,7 +88,7 @@ def bare_pdfium(corpus: Path) -> float:
 
 # The end-to-end configurations timed: name, workers ("all" for --workers) and run()'s
 # keyword arguments. The tag stage's fast mode adds its line here.
-CONFIGURATIONS: list[tuple[str, str | int, dict]] = [
+CONFIGURATIONS: list[tuple[str, str | int, dict[str, Any]]] = [
     ("e2e_pdfplumber_1_worker", 1, {"engine": "pdfplumber"}),
     ("e2e_pdfium_1_worker", 1, {"engine": "pdfium"}),
     ("e2e_pdfium_all_workers", "all", {"engine": "pdfium"}),
