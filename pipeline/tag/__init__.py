@@ -41,7 +41,7 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
         if name == "ner":  # batched, on the prose where it can find something
             wanted = [doc for para, doc in zip(paragraphs, docs)
                       if para.kind not in config.NER_SKIPPED_KINDS and needs_model(doc, lexicon)]
-            for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):
+            for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):  # type: ignore[attr-defined]  # ner is a TrainablePipe; spaCy types the pipeline as plain callables
                 pass  # it sets the entities on the docs themselves
         else:
             docs = [component(doc) for doc in docs]

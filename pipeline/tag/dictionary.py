@@ -58,7 +58,8 @@ class Lexicon:
         if key not in self._memo:
             w = word.lower()
             self._memo[key] = frozenset(pos for pos in self.index.keys() | self.exceptions.keys() if self.lemmas(w, pos))
-        return self._memo[key]
+        parts: frozenset[str] = self._memo[key]
+        return parts
 
     def is_common(self, word: str) -> bool:
         """Whether the word is a dictionary word (or an inflection of one)."""
@@ -70,4 +71,5 @@ class Lexicon:
         if key not in self._memo:
             w = word.lower()
             self._memo[key] = next((found[0] for pos in NOMINAL if (found := self.lemmas(w, pos))), "")
-        return self._memo[key]
+        lemma: str = self._memo[key]
+        return lemma
