@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .types import NerMode
 
 TARGETS = {
     "e2e_1_worker_vs_bare": 0.6,
@@ -95,7 +96,7 @@ CONFIGURATIONS: list[tuple[str, str | int, dict[str, Any]]] = [
 ]
 
 
-def timed_run(corpus: Path, out: Path, workers: int, **options) -> float:
+def timed_run(corpus: Path, out: Path, workers: int, **options: Any) -> float:
     """Seconds of a whole run in a fresh process, as `make run` does it (the models'
     loading included)."""
     code = ("from pathlib import Path; from pipeline.run import run; "
@@ -114,7 +115,7 @@ def warm_up(corpus: Path, scratch: Path) -> None:
     timed_run(sample, scratch / "warm-up-out", workers=1)
 
 
-def tag_speed(corpus: Path, modes: tuple[str, ...] = ("model", "rules")) -> dict[str, float]:
+def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> dict[str, float]:
     """Paragraphs per second of the tag stage alone in each --ner mode (pipelines
     already loaded)."""
     import pandas as pd
@@ -133,7 +134,8 @@ def tag_speed(corpus: Path, modes: tuple[str, ...] = ("model", "rules")) -> dict
         docs = pd.read_parquet(Path(tmp) / "out" / "documents.parquet")
         paras = pd.read_parquet(Path(tmp) / "out" / "paragraphs.parquet")
     languages = docs.set_index("doc_id")["language"]
-    documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)
+    # itertuples() rows are untyped to the checker; their columns follow the paragraphs schema
+    documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)  # type: ignore[arg-type]
                    for r in group.itertuples()], languages.loc[doc_id]) for doc_id, group in paras.groupby("doc_id")]
     speeds = {}
     for mode in modes:
@@ -187,8 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         pages = build_corpus(args.raw, tmp / "corpus", args.pages)
         pages_4x = build_corpus(args.raw, tmp / "corpus4x", args.pages * 4)
         warm_up(tmp / "corpus", tmp)
