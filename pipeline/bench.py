@@ -137,7 +137,7 @@ def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> 
     # itertuples() rows are untyped to the checker; their columns follow the paragraphs schema
     documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)  # type: ignore[arg-type]
                    for r in group.itertuples()], languages.loc[doc_id]) for doc_id, group in paras.groupby("doc_id")]
-    speeds = {}
+    speeds: dict[str, float] = {}
     for mode in modes:
         total, seconds = 0, 0.0
         for records, language in documents:
