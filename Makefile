@@ -10,7 +10,7 @@ ENGINE ?= pdfplumber
 NER ?= model
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test bench report notebook clean
+.PHONY: help install run test lint bench report notebook clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if 
 	@bash tests/install_chromium.sh || true
 	@bash tools/install_tesseract.sh || true
 	$(PY) -m pytest -q
+
+lint: $(STAMP)  ## Run ruff and mypy --strict (settings in pyproject.toml)
+	$(PY) -m ruff check pipeline tests tools
+	$(PY) -m mypy --strict pipeline
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)
 	$(PY) -m pipeline.bench --raw $(RAW)

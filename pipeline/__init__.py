@@ -6,12 +6,17 @@ Stages: :mod:`pipeline.extract` (PDF to lines and masthead), :mod:`pipeline.segm
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .config import PIPELINE_VERSION as __version__
+
+if TYPE_CHECKING:
+    from .loading import load
 
 __all__ = ["__version__", "load"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """``from pipeline import load`` without importing pandas until it is used."""
     if name == "load":
         from .loading import load

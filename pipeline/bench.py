@@ -22,8 +22,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from . import config
+from .types import NerMode
 
 TARGETS = {
     "e2e_1_worker_vs_bare": 0.6,
@@ -87,7 +89,7 @@ def bare_pdfium(corpus: Path) -> float:
 
 # The end-to-end configurations timed: name, workers ("all" for --workers) and run()'s
 # keyword arguments.
-CONFIGURATIONS: list[tuple[str, str | int, dict]] = [
+CONFIGURATIONS: list[tuple[str, str | int, dict[str, Any]]] = [
     ("e2e_pdfplumber_1_worker", 1, {"engine": "pdfplumber"}),
     ("e2e_pdfium_1_worker", 1, {"engine": "pdfium"}),
     ("e2e_pdfium_ner_rules_1_worker", 1, {"engine": "pdfium", "ner": "rules"}),
@@ -95,7 +97,7 @@ CONFIGURATIONS: list[tuple[str, str | int, dict]] = [
 ]
 
 
-def timed_run(corpus: Path, out: Path, workers: int, **options) -> float:
+def timed_run(corpus: Path, out: Path, workers: int, **options: Any) -> float:
     """Seconds of a whole run in a fresh process, as `make run` does it (the models'
     loading included)."""
     code = ("from pathlib import Path; from pipeline.run import run; "
@@ -114,7 +116,7 @@ def warm_up(corpus: Path, scratch: Path) -> None:
     timed_run(sample, scratch / "warm-up-out", workers=1)
 
 
-def tag_speed(corpus: Path, modes: tuple[str, ...] = ("model", "rules")) -> dict[str, float]:
+def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> dict[str, float]:
     """Paragraphs per second of the tag stage alone in each --ner mode (pipelines
     already loaded)."""
     import pandas as pd
@@ -133,9 +135,10 @@ def tag_speed(corpus: Path, modes: tuple[str, ...] = ("model", "rules")) -> dict
         docs = pd.read_parquet(Path(tmp) / "out" / "documents.parquet")
         paras = pd.read_parquet(Path(tmp) / "out" / "paragraphs.parquet")
     languages = docs.set_index("doc_id")["language"]
-    documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)
+    # itertuples() rows are untyped to the checker; their columns follow the paragraphs schema
+    documents = [([Paragraph(int(r.para_id), r.section, r.kind, r.text, int(r.page_start), int(r.page_end), r.number)  # type: ignore[arg-type]
                    for r in group.itertuples()], languages.loc[doc_id]) for doc_id, group in paras.groupby("doc_id")]
-    speeds = {}
+    speeds: dict[str, float] = {}
     for mode in modes:
         total, seconds = 0, 0.0
         for records, language in documents:
@@ -187,8 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         pages = build_corpus(args.raw, tmp / "corpus", args.pages)
         pages_4x = build_corpus(args.raw, tmp / "corpus4x", args.pages * 4)
         warm_up(tmp / "corpus", tmp)

@@ -12,16 +12,21 @@ import signal
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from . import config
 from .errors import LockedError, PipelineError, UsageError
 
+if TYPE_CHECKING:
+    from .run import Outcome
+    from .types import ExtractedDocument, Segmented
 
-def _json_default(value):
+
+def _json_default(value: object) -> str:
     return str(value)
 
 
-def _print_json(data) -> None:
+def _print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
     sys.stdout.write("\n")
 
@@ -29,14 +34,14 @@ def _print_json(data) -> None:
 class Progress:
     """A progress bar on a terminal, one log line per document elsewhere."""
 
-    def __init__(self, stream=sys.stderr, quiet: bool = False):
+    def __init__(self, stream: TextIO = sys.stderr, quiet: bool = False) -> None:
         self.stream = stream
         self.quiet = quiet
         self.tty = stream.isatty()
         self.pages = 0
         self.ocr_pages = 0
 
-    def __call__(self, outcome, done: int, total: int) -> None:
+    def __call__(self, outcome: Outcome, done: int, total: int) -> None:
         if self.quiet:
             return
         self.pages += outcome.pages
@@ -56,7 +61,7 @@ class Progress:
         self.stream.flush()
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from .run import run
 
     summary = run(Path(args.raw), Path(args.out), force=args.force, workers=args.workers,
@@ -66,13 +71,13 @@ def cmd_run(args) -> int:
     return 1 if args.strict and summary.failed else 0
 
 
-def _extracted(args):
+def _extracted(args: argparse.Namespace) -> ExtractedDocument:
     from .extract import extract_pdf
 
     return extract_pdf(Path(args.pdf), args.engine)
 
 
-def cmd_extract(args) -> int:
+def cmd_extract(args: argparse.Namespace) -> int:
     doc = _extracted(args)
     _print_json({
         "page_count": doc.page_count, "has_text_layer": doc.has_text_layer, "masthead": asdict(doc.masthead),
@@ -82,13 +87,13 @@ def cmd_extract(args) -> int:
     return 0
 
 
-def _segmented(doc):
+def _segmented(doc: ExtractedDocument) -> Segmented:
     from . import segment
 
     return segment.segment(doc)
 
 
-def cmd_segment(args) -> int:
+def cmd_segment(args: argparse.Namespace) -> int:
     seg = _segmented(_extracted(args))
     _print_json({"letter": asdict(seg.letter), "paragraphs": [asdict(p) for p in seg.paragraphs],
                  **({"speeches": [asdict(s) for s in seg.speeches],
@@ -96,7 +101,7 @@ def cmd_segment(args) -> int:
     return 0
 
 
-def cmd_tag(args) -> int:
+def cmd_tag(args: argparse.Namespace) -> int:
     from . import tag
 
     doc = _extracted(args)
@@ -105,14 +110,14 @@ def cmd_tag(args) -> int:
     return 0
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
     print(write_report(Path(args.processed)))
     return 0
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     from .docs import data_dictionary_markdown
 
     print(data_dictionary_markdown())
@@ -186,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no such file: {args.pdf}", file=sys.stderr)
         return 2
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except (UsageError, LockedError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

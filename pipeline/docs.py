@@ -39,12 +39,12 @@ def cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def field_meta(field: pa.Field, key: str) -> str:
+def field_meta(field: pa.Field[pa.DataType], key: str) -> str:
     """One metadata entry ("doc" or "example") of a schema field, as text."""
     return (field.metadata or {}).get(key.encode(), b"").decode()
 
 
-def column_row(field: pa.Field) -> str:
+def column_row(field: pa.Field[pa.DataType]) -> str:
     """The Markdown table row documenting one column."""
     type_text = type_name(field.type)
     if field.name in CATEGORICAL_COLUMNS:

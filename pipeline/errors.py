@@ -1,6 +1,8 @@
 """Exceptions the library raises; the CLI turns each into one clear line."""
 from __future__ import annotations
 
+from os import PathLike
+
 
 class PipelineError(Exception):
     """Base class of every error the pipeline raises on purpose. ``stage`` names the
@@ -25,7 +27,7 @@ class UsageError(PipelineError):
 class PdfError(PipelineError):
     """A file could not be read as a PDF (empty, truncated, encrypted, not a PDF)."""
 
-    def __init__(self, path, problem: str):
+    def __init__(self, path: str | PathLike[str], problem: str):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
@@ -55,7 +57,7 @@ class LockedError(PipelineError):
 class TableNotFound(PipelineError):
     """A processed table's Parquet file is missing."""
 
-    def __init__(self, path, table: str):
+    def __init__(self, path: str | PathLike[str], table: str):
         self.path = str(path)
         self.table = table
         super().__init__(f"{self.path}: table {table!r} not found (has the pipeline run on this folder?)")

@@ -16,7 +16,7 @@ LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 NAME_ARTICLES = {"the", "la", "le", "les", "l", "el", "los", "las", "d", "de"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_file(name: str) -> dict[str, Any]:
     """A data file of pipeline/data, parsed once per process."""
     parsed: dict[str, Any] = json.loads((config.DATA_DIR / name).read_text(encoding="utf-8"))

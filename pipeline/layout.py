@@ -82,7 +82,7 @@ def _word(chars: list[Char]) -> Word:
 
 def make_line(page: int, words: list[Word]) -> Line:
     """A line of ``words`` (one baseline): text in reading order, box, size and style."""
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for w in words:
         sizes[round(w.size, 1)] += max(len(w.text), 1)
     size = sizes.most_common(1)[0][0]
@@ -186,7 +186,7 @@ def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
 
 def body_size(lines: Sequence[Line]) -> float:
     """The font size most of the text is set in."""
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for line in lines:
         sizes[line.size] += len(line.text)
     return sizes.most_common(1)[0][0] if sizes else 10.0

@@ -8,7 +8,8 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, cache
+from typing import Any
 
 from . import config
 
@@ -19,9 +20,10 @@ TATWEEL_AND_MARKS = re.compile(r"[\u0640\u00ad\u200c-\u200f\u202a-\u202e\u2066-\
 
 
 @lru_cache(maxsize=1)
-def terms() -> dict:
+def terms() -> dict[str, Any]:
     """The parsed vocabulary file."""
-    return json.loads((config.DATA_DIR / "un_terms.json").read_text(encoding="utf-8"))
+    parsed: dict[str, Any] = json.loads((config.DATA_DIR / "un_terms.json").read_text(encoding="utf-8"))
+    return parsed
 
 
 def fold(text: str) -> str:
@@ -42,7 +44,7 @@ def _month_numbers() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _date_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     names = sorted(_month_numbers(), key=len, reverse=True)
     month = "(?P<month>" + "|".join(re.escape(n) for n in names) + ")"
     levant = r"(?:[^\d\s/]+(?:\s[^\d\s/]+)?\s?/\s?)?"  # Arabic "تشرين الأول/أكتوبر": keep the second name
@@ -66,6 +68,8 @@ def find_date(text: str) -> tuple[dt.date, int, int] | None:
     for m in sorted(found, key=lambda m: m.start()):
         month = m.group("month")
         number = int(month) if month.isdigit() else _month_numbers().get(month)
+        if number is None:
+            continue
         try:
             return dt.date(int(m.group("year")), number, int(m.group("day"))), m.start(), m.end()
         except (TypeError, ValueError):
@@ -95,7 +99,7 @@ def detect_language(text: str) -> str | None:
     """The language ``text`` is written in, by script and then by common words."""
     if not text.strip():
         return None
-    scripts = Counter()
+    scripts: Counter[str] = Counter()
     for pattern, code in ((ARABIC, "ar"), (CJK, "zh"), (CYRILLIC, "ru")):
         scripts[code] = len(pattern.findall(text))
     latin = len(re.findall(r"[A-Za-zÀ-ÿ]", text))
@@ -105,7 +109,7 @@ def detect_language(text: str) -> str | None:
     words = Counter(re.findall(r"[a-zà-ÿ]+", text.lower()))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in terms()["stopwords"].items()
               if lang in ("en", "fr", "es")}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     return best if scores[best] > 0 else None
 
 
@@ -114,7 +118,7 @@ def folded(phrases: Sequence[str]) -> tuple[str, ...]:
     return _folded(tuple(phrases))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folded(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fold(p) for p in phrases)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 
 import pandas as pd
@@ -59,7 +60,8 @@ class Tables(Mapping[str, pd.DataFrame]):
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
-            return self.__dict__["_frames"][name]
+            frame: pd.DataFrame = self.__dict__["_frames"][name]
+            return frame
         except KeyError:
             raise AttributeError(f"no table {name!r} loaded; loaded: {sorted(self)}") from None
 
@@ -110,7 +112,7 @@ def arrow_to_pandas_dtype(type_: pa.DataType) -> pd.api.extensions.ExtensionDtyp
     if pa.types.is_string(type_) or pa.types.is_large_string(type_):
         return STRING_DTYPE
     if pa.types.is_integer(type_):
-        return pd.api.types.pandas_dtype(str(type_).capitalize())  # int32 -> Int32
+        return cast(pd.api.extensions.ExtensionDtype, pd.api.types.pandas_dtype(str(type_).capitalize()))  # int32 -> Int32
     if pa.types.is_boolean(type_):
         return pd.BooleanDtype()  # nullable: a failed document's flags are unknown
     return None

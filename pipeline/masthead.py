@@ -6,6 +6,7 @@ reading order; every segment that reads as a masthead field moves the masthead's
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from typing import Callable, Iterable, Sequence
@@ -109,8 +110,8 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
                 last = i
     pieces, reissue = symbols_in(" ".join(_masthead_symbol_words(first_page_words)))
     head.reissue |= reissue
-    found = _unique(pieces + symbols)
-    symbols = [s for s in found if not any(other != s and other.startswith(s) for other in found)]
+    merged = _unique(pieces + symbols)
+    symbols = [s for s in merged if not any(other != s and other.startswith(s) for other in merged)]
     head.symbols = symbols
     head.symbol = symbols[0] if symbols else None
     head.resumption = _resumption(head.symbol)
@@ -145,7 +146,7 @@ def _opens_title(text: str) -> bool:
     return lexicon.starts_with_any(text, t["letter_title"] + t["note_verbale_title"] + t["report_title"])
 
 
-def _dated(text: str) -> tuple[object, str | None] | None:
+def _dated(text: str) -> tuple[dt.date, str | None] | None:
     """A line that is a date, perhaps with its weekday before and a time after
     ("Thursday, 9 January 2020, 10 a.m."): the date and the time."""
     hit = lexicon.find_date(text)
@@ -242,7 +243,8 @@ def _distribution_marker(folded: str) -> bool:
 
 
 def _distribution(folded: str) -> str | None:
-    for value, words in lexicon.terms()["distribution_values"].items():
+    values: dict[str, list[str]] = lexicon.terms()["distribution_values"]
+    for value, words in values.items():
         if any(re.search(rf"(?<!\w){re.escape(lexicon.fold(w))}(?!\w)", folded) for w in words):
             return value
     return None

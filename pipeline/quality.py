@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Sequence
 
@@ -23,7 +23,7 @@ GARBLED = re.compile(r"[~^|\\{}<>=_#`¢£¥\ufffd]|(?<=[^\W\d_])[^\w\s'’\-.,@&
 EDGE_PUNCT = "\"'’‘“”«»()[]{}.,;:!?*-–—"
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(language: str) -> frozenset[str]:
     """Lower-case words the spaCy model of ``language`` has seen (empty without a model)."""
     names = (config.SPACY_MODELS.get(language, ""), *config.SPACY_MODEL_ALIASES.get(config.SPACY_MODELS.get(language, ""), ()))
@@ -31,7 +31,7 @@ def vocabulary(language: str) -> frozenset[str]:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             continue
-        for strings in Path(list(spec.submodule_search_locations)[0]).glob("*/vocab/strings.json"):
+        for strings in Path(next(iter(spec.submodule_search_locations))).glob("*/vocab/strings.json"):
             words = json.loads(strings.read_text(encoding="utf-8"))
             return frozenset(w.lower() for w in words if w.isalpha())
     return frozenset()

@@ -16,7 +16,7 @@ import argparse
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -270,7 +270,7 @@ def build_report(tables: Mapping[str, pd.DataFrame], title: str = "Pipeline run 
                  generated_at: datetime | None = None) -> str:
     """The whole report page from the loaded tables (keys as in REPORT_COLUMNS)."""
     tables = {**tables, "documents": sorted_documents(tables["documents"])}
-    when = (generated_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC")
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted(tables["documents"]["pipeline_version"].dropna().astype(str).unique()))
     return environment().get_template("report.html.j2").render(
         title=title, when=when, versions=versions, stats=stats(tables),

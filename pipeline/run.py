@@ -27,12 +27,21 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
-from typing import Callable, Iterator
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from . import config, store
 from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit, StageError,
                      UsageError, WorkerDied)
 from .types import Engine, NerMode
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext
+    from multiprocessing.sharedctypes import Synchronized
+
+    import pyarrow as pa
+
+    from .types import ExtractedDocument, Status
 
 HASH_CHUNK = 1 << 20
 
@@ -162,7 +171,8 @@ def in_stage(stage: str) -> Iterator[None]:
         raise StageError(stage, exc) from exc
 
 
-def build_document(source: SourceFile, extracted=None):
+def build_document(source: SourceFile, extracted: ExtractedDocument | None = None
+                   ) -> tuple[dict[str, pa.Table], int, Status, int]:
     """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
     tables, page count, status and pages read by OCR, or raises."""
     from . import extract, segment, tag, write
@@ -190,7 +200,7 @@ def build_document(source: SourceFile, extracted=None):
     return write.document_tables(document, seg, tags, warnings), doc.page_count, "ok", doc.ocr_pages
 
 
-def _base(source: SourceFile) -> dict:
+def _base(source: SourceFile) -> dict[str, Any]:
     from . import write
 
     return write.document_base(source.doc_id, source.label, source.sha256, results_version())
@@ -213,7 +223,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     armed = [True]
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: FrameType | None) -> None:
         if armed[0]:
             raise _Expired
 
@@ -241,7 +251,7 @@ def extend_time_limit(seconds: float) -> None:
 class HeadStart:
     """A document extracted ahead of the rest of its processing, and the time it took."""
 
-    document: object   # extract.ExtractedDocument
+    document: ExtractedDocument
     seconds: float
 
 
@@ -290,7 +300,7 @@ def _store_failed(source: SourceFile, out_dir: Path, stage: str, error: str, mes
     return Outcome(source.doc_id, source.label, "failed", 0, 0, message)
 
 
-def _meta(source: SourceFile, status: str) -> dict:
+def _meta(source: SourceFile, status: str) -> dict[str, Any]:
     return {"sha256": source.sha256, "version": results_version(), "status": status, "engine": source.engine,
             "ner": source.ner}
 
@@ -329,7 +339,7 @@ class Scan:
     rows of the files that could not be read (unreadable, vanished, links leading out)."""
 
     by_doc: dict[str, list[SourceFile]]
-    problems: list[dict]
+    problems: list[dict[str, Any]]
 
 
 def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.DEFAULT_ENGINE,
@@ -340,7 +350,7 @@ def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.D
     if not raw_dir.is_dir():
         raise UsageError(f"raw folder is not a folder: {raw_dir}")
     by_doc: dict[str, list[SourceFile]] = {}
-    problems: list[dict] = []
+    problems: list[dict[str, Any]] = []
     found = 0
 
     def problem(name: str, error: str, message: str) -> None:
@@ -448,7 +458,7 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
     return summary
 
 
-def _lasting(problem: dict) -> dict:
+def _lasting(problem: dict[str, Any]) -> dict[str, Any]:
     """What of a scan's errors row says whether the tables must be published again."""
     return {k: v for k, v in problem.items() if k != "at"}
 
@@ -491,7 +501,7 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
         extractor.join()
 
 
-def _extract_in_order(sources: list[SourceFile], claimed, sender, out_dir: Path, timeout: float, parent: int) -> None:
+def _extract_in_order(sources: list[SourceFile], claimed: Synchronized[int], sender: Connection, out_dir: Path, timeout: float, parent: int) -> None:
     """The head start's process: claim and extract documents in order until the claim
     is closed (-1), then send the head starts (or stored failures)."""
     _worker_init(parent)
@@ -540,12 +550,13 @@ class WorkerPool:
     out-of-memory killer, a crash in C code) is known to cost that document alone: it is
     tried again in a fresh worker, and recorded failed when it killed WORKER_ATTEMPTS."""
 
-    def __init__(self, context, size: int, out_dir: Path, timeout: float):
+    def __init__(self, context: ForkContext, size: int, out_dir: Path, timeout: float) -> None:
         self.context, self.size, self.out_dir, self.timeout = context, size, out_dir, timeout
         self.workers: list[_Worker] = []
         self.deaths: dict[str, int] = {}
 
-    def run(self, sources: list[SourceFile], extracted_ahead: list[SourceFile], receiver=None) -> Iterator[Outcome]:
+    def run(self, sources: list[SourceFile], extracted_ahead: list[SourceFile], receiver: Connection | None = None
+            ) -> Iterator[Outcome]:
         """Process ``sources``, then ``extracted_ahead`` from the head starts that
         ``receiver`` brings (in full if they were lost)."""
         queue: collections.deque[Job] = collections.deque((source, None) for source in sources)
@@ -590,6 +601,7 @@ class WorkerPool:
 
     def _collect(self, worker: _Worker, queue: collections.deque[Job]) -> Iterator[Outcome]:
         job, worker.job = worker.job, None
+        assert job is not None, "only a busy worker is collected"
         try:
             if worker.conn.poll():
                 yield worker.conn.recv()
@@ -637,7 +649,7 @@ def _worker_main(conn: Connection, parent: int) -> None:
         conn.send(process_document(source, out_dir, timeout, head_start))
 
 
-def _publish(out_dir: Path, record: dict, problems: list[dict], report: bool) -> None:
+def _publish(out_dir: Path, record: dict[str, Any], problems: list[dict[str, Any]], report: bool) -> None:
     """Publish the tables from the parts, with the reference tables, as one new set; then
     the report."""
     from . import tag, write

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 
-def column(name: str, type_: pa.DataType, doc: str, example: str) -> pa.Field:
+def column(name: str, type_: pa.DataType, doc: str, example: str) -> pa.Field[pa.DataType]:
     """A field that carries its own documentation."""
     return pa.field(name, type_, metadata={"doc": doc, "example": example})
 

@@ -37,13 +37,13 @@ def logical_order(glyphs: Sequence[str]) -> str:
     theirs. Presentation forms, tatweel and directional marks are folded away."""
     text = "".join(glyphs)
     if RTL_CHAR.search(text):
-        runs: list[list[str]] = []
+        runs: list[tuple[str, list[str]]] = []
         for glyph in reversed(glyphs):
             ltr = bool(RTL_RUN_KEEP_LTR.fullmatch(glyph))
             if runs and ltr and runs[-1][0] == "ltr":
                 runs[-1][1].insert(0, glyph)
             else:
-                runs.append(["ltr" if ltr else "rtl", [glyph]])
+                runs.append(("ltr" if ltr else "rtl", [glyph]))
         text = "".join("".join(run) for _, run in runs)
         return lexicon.TATWEEL_AND_MARKS.sub("", unicodedata.normalize("NFKC", text))
     return LATIN_LIGATURES.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)

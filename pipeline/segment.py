@@ -6,20 +6,20 @@ Everything here is pure: :func:`segment` takes an :class:`ExtractedDocument`.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import statistics
 from collections import Counter
 from itertools import groupby
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from . import config, gazetteer, lexicon
 from .layout import DOT_LEADER, body_size, line_cells
 from .scripts import join_words
 from .speakers import participants, speaker_label, strip_label, turns
-from .types import ExtractedDocument, LetterInfo, Line, Masthead, Paragraph, Segmented, SpeakerLabel
+from .types import (DocType, ExtractedDocument, Kind, LetterInfo, Line, Masthead, Paragraph, Rule, Section, Segmented,
+                    SpeakerLabel, Zone)
 
 NUMBER = re.compile(
     r"^(?P<number>\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\(\d{1,3}\)|\([a-z]{1,2}\)|[a-z]\)|\([ivx]{1,6}\)|[IVX]{1,6}\.)"
@@ -52,7 +52,7 @@ class Layout:
     frames: dict[tuple[int, int], tuple[float, float]]
 
     @classmethod
-    def of(cls, lines: Sequence[Line]) -> "Layout":
+    def of(cls, lines: Sequence[Line]) -> Layout:
         size = body_size(lines)
         body = [l for l in lines if abs(l.size - size) < config.SAME_SIZE_TOLERANCE] or list(lines)
         steps = [b.top - a.top for a, b in zip(body, body[1:])
@@ -83,7 +83,7 @@ def _margins(lines: Sequence[Line]) -> tuple[float, float]:
 class Block:
     """Lines that make one paragraph, with the zone they came from."""
 
-    zone: str                       # body | table | footnote
+    zone: Zone
     lines: list[Line] = field(default_factory=list)
 
 
@@ -100,7 +100,7 @@ def _is_table_row(line: Line) -> bool:
     return gaps > 0
 
 
-def _footnote_start(page_lines: Sequence[Line], rules: Sequence, layout: Layout) -> int:
+def _footnote_start(page_lines: Sequence[Line], rules: Sequence[Rule], layout: Layout) -> int:
     """Index in ``page_lines`` where the page's footnotes begin (len if none)."""
     for i, line in enumerate(page_lines):
         if SEPARATOR.match(line.text.replace(" ", "")):
@@ -119,21 +119,21 @@ def _footnote_start(page_lines: Sequence[Line], rules: Sequence, layout: Layout)
     return start
 
 
-def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[Block]:
+def zone_blocks(lines: Sequence[Line], rules: Sequence[Rule], layout: Layout) -> list[Block]:
     """Split the document's lines into runs of body, table and footnote lines."""
-    zones: list[str] = []
-    rules_by_page: dict[int, list] = {}
+    zones: list[Zone] = []
+    rules_by_page: dict[int, list[Rule]] = {}
     for rule in rules:
         rules_by_page.setdefault(rule.page, []).append(rule)
     for page, grouped in groupby(lines, key=lambda l: l.page):  # lines come in page order
         page_lines = list(grouped)
         cut = _footnote_start(page_lines, rules_by_page.get(page, []), layout)
         rows = [_is_table_row(l) for l in page_lines]
-        page_zones = []
+        page_zones: list[Zone] = []
         for i in range(len(page_lines)):
             if i >= cut:
                 page_zones.append("footnote")
-            elif (rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout))
+            elif ((rows[i] and (_near_row(page_lines, rows, i, -1, layout) or _near_row(page_lines, rows, i, 1, layout)))
                   or _between_rows(page_lines, rows, i, layout)):
                 page_zones.append("table")
             else:
@@ -143,13 +143,13 @@ def zone_blocks(lines: Sequence[Line], rules: Sequence, layout: Layout) -> list[
     for line, zone in zip(lines, zones):
         if SEPARATOR.match(line.text.replace(" ", "")):
             continue
-        if not blocks or blocks[-1].zone != zone or zone == "table" and line.page != blocks[-1].lines[-1].page:
+        if not blocks or blocks[-1].zone != zone or (zone == "table" and line.page != blocks[-1].lines[-1].page):
             blocks.append(Block(zone))
         blocks[-1].lines.append(line)
     return blocks
 
 
-def _with_table_margins(lines: Sequence[Line], zones: list[str], layout: Layout) -> list[str]:
+def _with_table_margins(lines: Sequence[Line], zones: list[Zone], layout: Layout) -> list[Zone]:
     """Small print hugging a table is part of it: column headings above join the table,
     notes below ("a Representing …") are footnotes."""
     small = [l.size < layout.body_size * config.FOOTNOTE_SIZE_RATIO for l in lines]
@@ -277,8 +277,9 @@ def hyphen_keeper(document_text: str, prefixes: Sequence[str]) -> Callable[[str,
     prefix_set = {lexicon.fold(p) for p in prefixes}
 
     def keeps(before: str, after: str) -> bool:
-        head = re.search(r"([^\W\d_]+)-$", before).group(1)
-        tail = re.match(r"[^\W\d_]+", after).group(0)
+        found, word = re.search(r"([^\W\d_]+)-$", before), re.match(r"[^\W\d_]+", after)
+        assert found and word, "join_lines asks only about a letter, a hyphen and a letter"
+        head, tail = found.group(1), word.group(0)
         if after[:1].isupper():
             return True
         if lexicon.fold(head) in prefix_set:
@@ -313,8 +314,8 @@ class Draft:
     block: Block
     text: str
     number: str | None = None
-    kind: str = "body"
-    section: str = "letter"
+    kind: Kind = "body"
+    section: Section = "letter"
 
     @property
     def first(self) -> Line:
@@ -353,8 +354,8 @@ def classify(drafts: list[Draft], layout: Layout, first_body_page: int, titles_b
             d.kind = "signature"
         elif BRACKETED.match(d.text):
             d.kind = "note"
-        elif titles_by_content and _is_title(d, t, styled) or (not seen_title and d.first.page == first_body_page and (
-                styled and big or titles_by_content and _says_title(d.text))):
+        elif (titles_by_content and _is_title(d, t, styled)) or (not seen_title and d.first.page == first_body_page and (
+                (styled and big) or (titles_by_content and _says_title(d.text)))):
             d.kind = "title"
             seen_title = True
         elif ((styled or big) and words <= config.MAX_HEADING_WORDS and not re.search(r"[.;,]$", d.text)) or (
@@ -381,12 +382,12 @@ def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
     return centred and words <= config.MAX_SET_APART_WORDS
 
 
-def _is_title(d: Draft, t: dict, set_apart: bool) -> bool:
+def _is_title(d: Draft, t: dict[str, Any], set_apart: bool) -> bool:
     if not set_apart or len(d.text) > config.MAX_TITLE_CHARS:
         return False
     if title_type(d.text) in LETTER_TYPES:
         return True
-    return _annex_kind(d.text, t) is not None and (len(d.text.split()) > 3 or lexicon.CJK.search(d.text))
+    return _annex_kind(d.text, t) is not None and (len(d.text.split()) > 3 or lexicon.CJK.search(d.text) is not None)
 
 
 def _says_title(text: str) -> bool:
@@ -395,11 +396,12 @@ def _says_title(text: str) -> bool:
         and not text.rstrip().endswith((".", ";", ":"))
 
 
-def title_type(text: str) -> str | None:
+def title_type(text: str) -> DocType | None:
     """"letter" or "note_verbale" when ``text`` is the title of one, in any language
     (Chinese titles say so at their end: "…给秘书长的信")."""
     t = lexicon.terms()
-    for kind, key in (("letter", "letter_title"), ("note_verbale", "note_verbale_title")):
+    titles: tuple[tuple[DocType, str], ...] = (("letter", "letter_title"), ("note_verbale", "note_verbale_title"))
+    for kind, key in titles:
         if lexicon.starts_with_any(text, t[key]) or _ends_with_any(text, t["title_endings"][kind]):
             return kind
     return None
@@ -409,7 +411,7 @@ def _ends_with_any(text: str, endings: Sequence[str]) -> bool:
     return text.rstrip(" .。").endswith(tuple(endings))
 
 
-def _annex_kind(text: str, t: dict) -> str | None:
+def _annex_kind(text: str, t: dict[str, Any]) -> Section | None:
     """"annex" or "enclosure" when ``text`` opens an annex ("Annexe à la lettre…", "Annex I")."""
     first = lexicon.fold(text.split(" ", 1)[0].strip(".:"))
     head = lexicon.fold(text[:40])
@@ -422,7 +424,7 @@ def _annex_kind(text: str, t: dict) -> str | None:
 
 def assign_sections(drafts: list[Draft], is_letter: bool) -> None:
     t = lexicon.terms()
-    section = "letter" if is_letter else "main"
+    section: Section = "letter" if is_letter else "main"
     for d in drafts:
         if d.kind in ("title", "heading") and len(d.text.split()) <= config.MAX_SECTION_HEADING_WORDS:
             opened = _annex_kind(d.text, t)
@@ -433,17 +435,18 @@ def assign_sections(drafts: list[Draft], is_letter: bool) -> None:
 
 # --- letter anatomy -------------------------------------------------------------------
 
-def masthead_doc_type(masthead: Masthead) -> str | None:
+def masthead_doc_type(masthead: Masthead) -> DocType | None:
     """The kind of document the masthead names: by its symbol (S/RES/… a resolution,
     S/PV.… a meeting record, S/Agenda/… an agenda) or its meeting number; None when it
     does not say."""
-    for part, doc_type in lexicon.terms()["symbol_doc_types"].items():
+    symbol_doc_types: dict[str, DocType] = lexicon.terms()["symbol_doc_types"]
+    for part, doc_type in symbol_doc_types.items():
         if masthead.symbol and part in masthead.symbol:
             return doc_type
     return "meeting_record" if masthead.meeting_number is not None else None
 
 
-def doc_type_of(known: str | None, heads: Sequence[str]) -> str:
+def doc_type_of(known: DocType | None, heads: Sequence[str]) -> DocType:
     """The document's type: as the masthead says, else as its first titles say."""
     t = lexicon.terms()
     if known:
@@ -539,7 +542,7 @@ def _name_candidates(title: str) -> Iterator[str]:
 
 
 
-def letter_info(drafts: Sequence[Draft], known_type: str | None) -> LetterInfo:
+def letter_info(drafts: Sequence[Draft], known_type: DocType | None) -> LetterInfo:
     heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
     doc_type = doc_type_of(known_type, heads)
     titles = [d.text for d in drafts if d.kind == "title"]

@@ -31,10 +31,12 @@ def speaker_label(lines: Sequence[Line]) -> SpeakerLabel | None:
     if not bold or len(bold) > config.MAX_SPEAKER_WORDS or not bold[0].text[:1].isupper():
         return None
     after = words[len(bold):]
-    if after and after[0].bold or len(after) > 1 and after[0].text == ":" and after[1].bold:
+    if (after and after[0].bold) or (len(after) > 1 and after[0].text == ":" and after[1].bold):
         return None  # a heading in bold with a colon in it, not a name before a speech
     name = " ".join(w.text for w in bold)
     rest = " ".join(w.text for w in after[:3 * config.MAX_SPEAKER_WORDS])
+    notes: list[str]
+    tail: str | None
     if name.endswith(":"):
         name, notes, tail = name[:-1], [], ""
     else:

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .errors import LockedError
 
@@ -127,7 +127,7 @@ def run_lock(out_dir: Path, wait: bool) -> Iterator[None]:
     process dies. A lock file still naming a dead run is taken over with one warning."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(out_dir / LOCK_FILE, "a+")
+    fh = open(out_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held open while the lock is, closed on release
     key = (os.fstat(fh.fileno()).st_dev, os.fstat(fh.fileno()).st_ino)
     try:
         with _held_changed:  # record locks do not exclude threads of one process: this does
@@ -185,9 +185,10 @@ def clean_temporary(out_dir: Path) -> None:
 
 # --- parts ----------------------------------------------------------------------------
 
-def read_part_meta(part: Path) -> dict | None:
+def read_part_meta(part: Path) -> dict[str, Any] | None:
     try:
-        return json.loads((part / PART_META).read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads((part / PART_META).read_text(encoding="utf-8"))
+        return meta
     except (OSError, ValueError):
         return None
 
@@ -201,7 +202,7 @@ def list_parts(out_dir: Path) -> dict[str, Path]:
             and (p / PART_META).exists()}
 
 
-def write_part(out_dir: Path, doc_id: str, write_tables: Callable[[Path], None], meta: dict) -> Path:
+def write_part(out_dir: Path, doc_id: str, write_tables: Callable[[Path], None], meta: dict[str, Any]) -> Path:
     """Store one document's part, all at once: ``write_tables`` fills a temporary folder
     that then replaces the part, so a reader (or a run killed half-way) sees the whole
     part or none of it."""
@@ -242,16 +243,17 @@ def current_generation(out_dir: Path) -> Path | None:
     return target if target.is_dir() else None
 
 
-def read_manifest(generation: Path | None) -> dict | None:
+def read_manifest(generation: Path | None) -> dict[str, Any] | None:
     if generation is None:
         return None
     try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError):
         return None
 
 
-def published(out_dir: Path) -> dict | None:
+def published(out_dir: Path) -> dict[str, Any] | None:
     """The manifest of the published set: generation, rows per table, sources, problems."""
     return read_manifest(current_generation(out_dir))
 
@@ -263,7 +265,7 @@ def tables_missing(out_dir: Path) -> bool:
         for name in TABLE_NAMES)
 
 
-def publish(out_dir: Path, write_tables: Callable[[Path, str], dict[str, int]], record: dict) -> Path:
+def publish(out_dir: Path, write_tables: Callable[[Path, str], dict[str, int]], record: dict[str, Any]) -> Path:
     """Publish a new set of tables: ``write_tables(folder, generation)`` writes every table
     into a new generation folder and returns their row counts; the manifest (with
     ``record``) is written beside them, and ``current`` is swapped to it in one rename."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -19,20 +19,20 @@ from .types import ExtractedDocument, LetterInfo, Segmented, Tags
 
 
 def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
-def _table(schema: pa.Schema, rows: Sequence[dict]) -> pa.Table:
+def _table(schema: pa.Schema, rows: Sequence[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{name: row.get(name) for name in schema.names} for row in rows], schema=schema)
 
 
-def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> dict:
+def document_base(doc_id: str, source_file: str, sha256: str, version: str) -> dict[str, Any]:
     """The documents columns every row has, whatever became of the document."""
     return {"doc_id": doc_id, "source_file": source_file, "source_files": [source_file], "sha256": sha256,
             "pipeline_version": version, "processed_at": utc_now()}
 
 
-def document_row(base: dict, doc: ExtractedDocument, seg: Segmented) -> dict:
+def document_row(base: dict[str, Any], doc: ExtractedDocument, seg: Segmented) -> dict[str, Any]:
     """The documents row of a processed document: its masthead and text source (from
     the ExtractedDocument), its letter's anatomy and, for a meeting record, the meeting."""
     masthead, letter = doc.masthead, seg.letter
@@ -52,7 +52,7 @@ def document_row(base: dict, doc: ExtractedDocument, seg: Segmented) -> dict:
     }
 
 
-def error_tables(base: dict, stage: str, error: str, message: str, *, status: str = "failed",
+def error_tables(base: dict[str, Any], stage: str, error: str, message: str, *, status: str = "failed",
                  page_count: int | None = None) -> dict[str, pa.Table]:
     """The tables of a document that gave no paragraphs: its documents row with
     ``status`` and one errors row."""
@@ -60,15 +60,15 @@ def error_tables(base: dict, stage: str, error: str, message: str, *, status: st
                            [problem_row(base, stage, error, message)])
 
 
-def problem_row(base: dict, stage: str, error: str, message: str) -> dict:
+def problem_row(base: dict[str, Any], stage: str, error: str, message: str) -> dict[str, Any]:
     """An errors row. A processed document (status ok) may have some too: warnings, such
     as an engine that gave way to pdfplumber."""
     return {"source_file": base["source_file"], "sha256": base["sha256"], "stage": stage, "error": error,
             "message": store.readable(message), "at": utc_now()}
 
 
-def document_tables(document: dict, seg: Segmented, tags: Tags | None,
-                    errors: Sequence[dict] = ()) -> dict[str, pa.Table]:
+def document_tables(document: dict[str, Any], seg: Segmented, tags: Tags | None,
+                    errors: Sequence[dict[str, Any]] = ()) -> dict[str, pa.Table]:
     """One document's rows as Arrow tables. ``document`` holds the documents columns."""
     doc_id = document["doc_id"]
     para_rows = [{"doc_id": doc_id, **asdict(p)} for p in seg.paragraphs]
@@ -90,7 +90,7 @@ def document_tables(document: dict, seg: Segmented, tags: Tags | None,
 GENERATION_KEY = store.GENERATION_KEY
 
 
-def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: dict) -> Path:
+def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: dict[str, Any]) -> Path:
     """Store one document's tables as a part (:func:`pipeline.store.write_part`)."""
     def write_tables(folder: Path) -> None:
         for name, table in tables.items():
@@ -100,7 +100,7 @@ def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: di
 
 
 def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: dict[str, list[str]],
-            reference: dict[str, pa.Table], problems: Sequence[dict] = ()) -> dict[str, int]:
+            reference: dict[str, pa.Table], problems: Sequence[dict[str, Any]] = ()) -> dict[str, int]:
     """Write the set of tables into ``folder``: the parts concatenated, one part in memory
     at a time, the ``problems`` of the scan (errors rows of files that are no document)
     and the ``reference`` tables. ``source_files`` gives each doc_id's current file names

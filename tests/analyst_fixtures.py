@@ -7,7 +7,7 @@ paragraphs, entities and topics, an error row for a broken file, and the referen
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.schemas import TABLES
 
-PROCESSED_AT = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
+PROCESSED_AT = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 SCO = ("SCO", "Shanghai Cooperation Organization")
 CSTO = ("CSTO", "Collective Security Treaty Organization")

@@ -64,7 +64,7 @@ def extracted() -> Callable[[str], Any]:
 @pytest.fixture(scope="session")
 def segmented(extracted) -> Callable[[str], Any]:
     """``segmented("sample/X.pdf")``: (paragraphs, info) of the fixture, segmented once."""
-    from pipeline import segment, tag
+    from pipeline import segment
 
     cache: dict[str, Any] = {}
 

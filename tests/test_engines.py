@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import engines, extract, segment, tag
+from pipeline import engines, extract, segment
 from pipeline.errors import PdfError
 from pipeline.run import run
 from tests.conftest import FIXTURES, SAMPLE

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from pipeline import segment, tag
+from pipeline import segment
 from tests.conftest import FIXTURES, expected
 from tests.pdfgen import write_layout_pdf
 

@@ -180,9 +180,8 @@ def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, mon
 
 def test_a_second_run_on_the_same_folder_is_refused(small_raw, tmp_path):
     out = tmp_path / "out"
-    with run_lock(out, wait=False):
-        with pytest.raises(LockedError, match="another run"):
-            run(small_raw, out, workers=1, report=False)
+    with run_lock(out, wait=False), pytest.raises(LockedError, match="another run"):
+        run(small_raw, out, workers=1, report=False)
 
 
 def test_fuzzed_pdfs_never_crash_the_run(tmp_path):

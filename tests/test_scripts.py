@@ -50,7 +50,7 @@ def test_paragraphs_read_in_logical_order(letter):
     elif language == "zh":
         assert paragraphs[0].text == "2016年10月14日俄罗斯联邦常驻联合国代表给秘书长的信"
         assert " " not in paragraphs[1].text
-    assert [p.kind for p in paragraphs if p.section == "annex"][0] == "title"
+    assert next(p.kind for p in paragraphs if p.section == "annex") == "title"
 
 
 def test_organizations_and_topics_in_every_language(letter):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.pdfgen import write_stream_pdf  # noqa: E402
+from tests.pdfgen import write_stream_pdf
 
 
 def mutants(sources: list[Path], raw: Path, n: int, rng: random.Random) -> dict[str, str]:

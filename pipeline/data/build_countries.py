@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 ISO_JSON = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALE_DIR = "/usr/share/locale"
@@ -164,7 +165,7 @@ def variants(name: str) -> list[str]:
     return out
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     entries = json.loads(ISO_JSON.read_text(encoding="utf-8"))["3166-1"]
     entries.append({"alpha_3": "XKX", "name": "Kosovo"})
     catalogues = {lang: gettext.translation("iso_3166-1", LOCALE_DIR, [loc]) for lang, loc in LOCALES.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 
@@ -17,7 +18,7 @@ def micro_key(identifier: str) -> str:
     return f"{identifier[0:2]}.{identifier[2:4]}.{identifier[4:6]}"
 
 
-def build(src: Path) -> dict:
+def build(src: Path) -> dict[str, Any]:
     topics = json.loads((src / "all_topics.json").read_text(encoding="utf-8"))["topics"]
     nodes = json.loads((src / "hierarchy.json").read_text(encoding="utf-8"))["nodes"]
     labels = {n["key"]: n["attributes"]["label"] for n in nodes}

@@ -16,7 +16,8 @@ FALLBACK: Engine = "pdfplumber"  # reads what pdfium cannot open (and words the 
 def _reader(engine: Engine) -> Callable[[Path], list[Page]]:
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
-    return importlib.import_module(f"{__name__}.{ENGINES[engine]}").read_pages
+    read_pages: Callable[[Path], list[Page]] = importlib.import_module(f"{__name__}.{ENGINES[engine]}").read_pages
+    return read_pages
 
 
 def read_pages(path: Path, engine: Engine) -> tuple[list[Page], str | None]:

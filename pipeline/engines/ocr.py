@@ -18,7 +18,7 @@ import shutil
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .. import config, lexicon, quality
 from ..errors import OcrUnavailable, PdfError
@@ -149,7 +149,7 @@ def line_size(height: float, texts: list[str]) -> float:
 
 
 @lru_cache(maxsize=1)
-def _confusions() -> dict:
+def _confusions() -> dict[str, Any]:
     return json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import PdfError, PipelineError
 from ..layout import words_from_chars
-from ..types import Char, Page, Rule
+from ..types import Char, Page
 from .plumber import page_rules
 
 _TEXT, _PATH, _FORM = 1, 2, 5           # FPDF_PAGEOBJ_*

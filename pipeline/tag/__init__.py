@@ -20,7 +20,7 @@ from .pipelines import build_nlp, lexicon_of
 from .rows import entities_of, organizations_table, unbis_topics_table
 from .topics import topics_of
 
-__all__ = ["tag_document", "organizations_table", "unbis_topics_table", "read_data", "build_nlp"]
+__all__ = ["build_nlp", "organizations_table", "read_data", "tag_document", "unbis_topics_table"]
 
 
 def read_data() -> None:
@@ -41,7 +41,7 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
         if name == "ner":  # batched, on the prose where it can find something
             wanted = [doc for para, doc in zip(paragraphs, docs)
                       if para.kind not in config.NER_SKIPPED_KINDS and needs_model(doc, lexicon)]
-            for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):
+            for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):  # type: ignore[attr-defined]  # ner is a TrainablePipe; spaCy types the pipeline as plain callables
                 pass  # it sets the entities on the docs themselves
         else:
             docs = [component(doc) for doc in docs]

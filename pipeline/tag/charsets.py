@@ -33,8 +33,8 @@ def charsets_optimized_once() -> Iterator[None]:
             found = memo[key] = original(charset, iscased, fixup, fixes)
         return list(found[0]), found[1]
 
-    setattr(compiler, "_optimize_charset", optimize)
+    setattr(compiler, "_optimize_charset", optimize)  # noqa: B010 - a private attribute the type stubs do not declare
     try:
         yield
     finally:
-        setattr(compiler, "_optimize_charset", original)
+        setattr(compiler, "_optimize_charset", original)  # noqa: B010 - as above

@@ -30,10 +30,11 @@ class Hit:
 
 def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon) -> list[tuple[Candidate, ...]]:
     """Every token's readings, computed once per doc and shared by the components."""
-    cached = doc.user_data.get(("unsc_candidates", lang))
+    # user_data takes any hashable key (spaCy's own are tuples) though it is typed dict[str, Any]
+    cached: list[tuple[Candidate, ...]] | None = doc.user_data.get(("unsc_candidates", lang))  # type: ignore[call-overload]
     if cached is None or len(cached) != len(doc):
         cached = [() if t.is_space else token_candidates(t.text, lexicon.nominal_lemma(t.text), lang) for t in doc]
-        doc.user_data[("unsc_candidates", lang)] = cached
+        doc.user_data[("unsc_candidates", lang)] = cached  # type: ignore[index]
     return cached
 
 

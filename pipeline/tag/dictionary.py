@@ -26,7 +26,7 @@ class Lexicon:
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, nlp: Language) -> "Lexicon":
+    def of(cls, nlp: Language) -> Lexicon:
         """The dictionary of a trained pipeline, from its lemmatizer's files (the
         component itself is not loaded); empty for a blank pipeline."""
         folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None
@@ -58,7 +58,8 @@ class Lexicon:
         if key not in self._memo:
             w = word.lower()
             self._memo[key] = frozenset(pos for pos in self.index.keys() | self.exceptions.keys() if self.lemmas(w, pos))
-        return self._memo[key]
+        parts: frozenset[str] = self._memo[key]
+        return parts
 
     def is_common(self, word: str) -> bool:
         """Whether the word is a dictionary word (or an inflection of one)."""
@@ -70,4 +71,5 @@ class Lexicon:
         if key not in self._memo:
             w = word.lower()
             self._memo[key] = next((found[0] for pos in NOMINAL if (found := self.lemmas(w, pos))), "")
-        return self._memo[key]
+        lemma: str = self._memo[key]
+        return lemma

@@ -9,10 +9,10 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import gazetteer
 from ..folding import is_cased, match_form
-from ..types import Entity
+from ..types import Entity, Label
 from .dictionary import Lexicon
 
-MODEL_LABELS = {"ORG": "ORG", "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE"}  # others dropped
+MODEL_LABELS: dict[str, Label] = {"ORG": "ORG", "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE"}  # others dropped
 
 
 @functools.lru_cache(maxsize=1)

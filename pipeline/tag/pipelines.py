@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -50,7 +51,7 @@ def build_nlp(language: str | None, ner: NerMode = "model") -> Language:
     return _build_nlp(normalize_language(language), ner)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _build_nlp(lang: str, ner: NerMode) -> Language:
     nlp = _load_model(lang, ner)
     if nlp is None:
@@ -58,7 +59,7 @@ def _build_nlp(lang: str, ner: NerMode) -> Language:
             nlp = spacy.blank(lang)
         except ImportError:  # a code spaCy doesn't know: the multilingual tokenizer
             nlp = spacy.blank(FALLBACK_LANGUAGE)
-    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    before: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
     nlp.add_pipe("unsc_topics", config={"lang": lang})
     return nlp

@@ -36,7 +36,7 @@ def compile_resources(nlp: Language, lang: str) -> Resources:
                      Lexicon.of(nlp))
 
 
-_RESOURCES: "weakref.WeakKeyDictionary[Language, Resources]" = weakref.WeakKeyDictionary()
+_RESOURCES: weakref.WeakKeyDictionary[Language, Resources] = weakref.WeakKeyDictionary()
 
 
 def pipeline_resources(nlp: Language, lang: str) -> Resources:
@@ -60,7 +60,7 @@ def resources_key(nlp: Language, lang: str) -> str:
     """What the compiled resources depend on: the language, spaCy and the model, the
     data files and the code that compiles them."""
     h = hashlib.sha256()
-    for part in (lang, spacy.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", ""), data_version()):
+    for part in (lang, spacy.about.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", ""), data_version()):
         h.update(f"{part}\0".encode())
     code = sorted(Path(__file__).parent.glob("*.py")) + [config.PACKAGE_DIR / n for n in ("config.py", "folding.py", "gazetteer.py")]
     for module in code:
