@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, UTC
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -57,9 +58,14 @@ class Span:
 
 
 # ---------------------------------------------------------------------------- template
-def missing(value: object) -> bool:
+def missing(value: Any) -> bool:
     """None, NA or NaT (a list is a value)."""
     return value is None or (not isinstance(value, (list, tuple)) and bool(pd.isna(value)))
+
+
+def rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples (pandas types their fields as any scalar at all)."""
+    return frame.itertuples(index=False)
 
 
 @lru_cache(maxsize=1)
@@ -69,12 +75,12 @@ def environment() -> jinja2.Environment:
         finalize=lambda value: "" if missing(value) else value)
 
 
-def macros():
+def macros() -> Any:
     """The template's macros (bar_chart, mark, ...), callable from here."""
     return environment().get_template("pieces.html.j2").module
 
 
-def present(row) -> SimpleNamespace:
+def present(row: Any) -> SimpleNamespace:
     """A table row for the template: missing values as None."""
     return SimpleNamespace(**{k: None if missing(v) else v for k, v in row._asdict().items()})
 
@@ -182,9 +188,9 @@ def failures(documents: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- documents
-def date_text(value: object) -> str:
+def date_text(value: Any) -> str:
     """A date as YYYY-MM-DD ('' when missing)."""
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+    return "" if missing(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def highlight(text: str, spans: Iterable[Span]) -> Markup:
@@ -208,9 +214,9 @@ def highlight(text: str, spans: Iterable[Span]) -> Markup:
 def spans_by_paragraph(entities: pd.DataFrame) -> dict[tuple[str, int], list[Span]]:
     """Entity spans grouped by (doc_id, para_id)."""
     grouped: dict[tuple[str, int], list[Span]] = {}
-    for e in entities.itertuples(index=False):
+    for e in rows(entities):
         who = " · ".join(str(v) for v in (e.label, e.org_id, e.country_code, e.canonical_name)
-                         if not pd.isna(v))
+                         if not missing(v))
         grouped.setdefault((e.doc_id, int(e.para_id)), []).append(
             Span(int(e.start), int(e.end), str(e.label), who))
     return grouped
@@ -219,18 +225,18 @@ def spans_by_paragraph(entities: pd.DataFrame) -> dict[tuple[str, int], list[Spa
 def topics_by_paragraph(topics: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
     """Topic labels grouped by (doc_id, para_id)."""
     grouped: dict[tuple[str, int], list[str]] = {}
-    for t in topics.itertuples(index=False):
+    for t in rows(topics):
         grouped.setdefault((t.doc_id, int(t.para_id)), []).append(str(t.topic_label))
     return grouped
 
 
-def document_view(document, paragraphs: pd.DataFrame, spans: Mapping[tuple[str, int], list[Span]],
+def document_view(document: Any, paragraphs: pd.DataFrame, spans: Mapping[tuple[str, int], list[Span]],
                   topics: Mapping[tuple[str, int], list[str]], speeches: pd.DataFrame | None = None) -> SimpleNamespace:
     """What the template shows of one document: its row, heading, speakers (a meeting
     record's turns) and paragraphs."""
     doc = present(document)
     views = []
-    for para in paragraphs.itertuples(index=False):
+    for para in rows(paragraphs):
         key = (doc.doc_id, int(para.para_id))
         meta = " · ".join(str(v) for v in (f"¶{para.para_id}", para.section, para.kind, f"p. {para.page_start}")
                           if not missing(v))
@@ -257,7 +263,7 @@ def document_views(tables: Mapping[str, pd.DataFrame]) -> list[SimpleNamespace]:
     turns = {doc_id: frame for doc_id, frame in speeches.groupby("doc_id", sort=False)} if speeches is not None else {}
     empty = paragraphs.iloc[:0]
     return [document_view(d, by_doc.get(d.doc_id, empty), spans, topics, turns.get(d.doc_id))
-            for d in tables["documents"].itertuples(index=False)]
+            for d in rows(tables["documents"])]
 
 
 # ---------------------------------------------------------------------------- page

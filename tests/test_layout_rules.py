@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from pipeline import extract, segment
 from tests.pdfgen import CJK_FONT, Text, justified, paragraph, text_width, tokens, write_layout_pdf
