@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..errors import PdfError, PipelineError, ResourceLimit
 from ..layout import words_from_chars
 from ..types import Char, Page, Rule
 
-def page_contents(page) -> tuple[list[Char], list[tuple[float, float, float, float]]]:
+if TYPE_CHECKING:
+    import pdfplumber.page
+    import pdfplumber.pdf
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+# a glyph as the device keeps it: text, x0, y0, x1, y1 (pdfminer's bottom-left origin), size, font, upright
+Glyph = tuple[str, float, float, float, float, float, str, bool]
+
+
+def page_contents(page: pdfplumber.page.Page) -> tuple[list[Char], list[Box]]:
     """A pdfplumber page's chars and line/rectangle boxes. The page's content stream is
     run through pdfminer with pdfplumber's document and resource manager, as
     ``page.layout`` does, but each glyph becomes a ``Char`` at once: pdfminer's layout
@@ -28,11 +38,12 @@ def page_contents(page) -> tuple[list[Char], list[tuple[float, float, float, flo
         """pdfminer's bottom-left box to pdfplumber's top-left one (x0, top, x1, bottom)."""
         return x0 + mb_x0, height - y1 + mb_top, x1 + mb_x0, height - y0 + mb_top
 
-    chars, rotated = [], []
+    chars: list[Char] = []
+    rotated: list[Char] = []
     for text, x0, y0, x1, y1, size, fontname, upright in device.glyphs:
         left, top, right, bottom = flipped(x0, y0, x1, y1)
         (chars if upright else rotated).append(Char(text, left, right, top, bottom, round(size, 2), fontname))
-    boxes = []
+    boxes: list[Box] = []
     stack = list(reversed(device.get_result()._objs))
     while stack:
         obj = stack.pop()
@@ -45,26 +56,27 @@ def page_contents(page) -> tuple[list[Char], list[tuple[float, float, float, flo
 
 
 @functools.lru_cache(maxsize=1)
-def _glyph_device() -> type:
+def _glyph_device() -> Any:
     """A pdfminer page aggregator that keeps glyphs as tuples (text, x0, y0, x1, y1, size,
     fontname, upright) with the geometry of pdfminer's ``LTChar``, and skips images."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdffont import PDFUnicodeNotDefined
 
     class GlyphDevice(PDFPageAggregator):
-        def begin_page(self, page, ctm) -> None:
+        def begin_page(self, page: Any, ctm: Any) -> None:
             super().begin_page(page, ctm)
-            self.glyphs: list[tuple] = []
+            self.glyphs: list[Glyph] = []
 
-        def render_image(self, name, stream) -> None:
+        def render_image(self, name: str, stream: Any) -> None:
             pass
 
-        def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
+                        ncs: Any, graphicstate: Any) -> float:
             try:
                 text = font.to_unichr(cid)
             except PDFUnicodeNotDefined:
                 text = ""  # a glyph without Unicode (a kashida): its box, no text; not "(cid:NN)"
-            adv = font.char_width(cid) * fontsize * scaling
+            adv: float = font.char_width(cid) * fontsize * scaling
             if font.is_vertical():
                 vx, vy = font.char_disp(cid)
                 vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
@@ -88,17 +100,17 @@ def _glyph_device() -> type:
     return GlyphDevice
 
 
-def _font_name(name) -> str:
+def _font_name(name: object) -> str:
     return name.decode("latin-1") if isinstance(name, bytes) else str(name)
 
 
-def page_rules(number: int, boxes, page_width: float) -> list[Rule]:
+def page_rules(number: int, boxes: list[Box], page_width: float) -> list[Rule]:
     """Short horizontal rules: drawn lines, or rectangles thin enough to be lines."""
     return [Rule(number, x0, x1, top) for x0, top, x1, bottom in boxes
             if abs(bottom - top) <= 1.5 and 20 <= x1 - x0 <= page_width / 2.5]
 
 
-def open_pdf(path: Path):
+def open_pdf(path: Path) -> pdfplumber.pdf.PDF:
     """Open a PDF with pdfplumber, turning every way it can fail into a PdfError."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
