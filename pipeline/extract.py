@@ -39,7 +39,8 @@ def extract_pdf(path: Path, engine: Engine = config.DEFAULT_ENGINE) -> Extracted
         doc.masthead.language = read_.language
     return replace(doc, text_source=read_.text_source, ocr_confidence=read_.confidence, ocr_pages=read_.ocr_pages,
                    layer_quality=read_.layer_quality, ocr_problem=read_.problem,
-                   fallback=fallbacks[-1] if fallbacks else None)
+                   fallback=fallbacks[-1] if fallbacks else None,
+                   unmapped_glyphs=sum(page.unmapped for page in read_.pages))
 
 
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],

@@ -9,10 +9,38 @@ from typing import Iterable, Sequence
 
 from . import config
 from .columns import column_regions
-from .scripts import _is_rtl, bidi_order, join_words, logical_order
-from .types import Char, Line, Word
+from .scripts import RTL_CHAR, _is_rtl, bidi_order, join_words, logical_order
+from .types import Char, Line, Page, Rule, Word
 
 FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
+
+
+def page_of(number: int, width: float, height: float, chars: Sequence[Char], rules: list[Rule]) -> Page:
+    """An engine's page: its chars grouped into words, and its glyphs without Unicode
+    counted (kashida aside)."""
+    return Page(number, width, height, words_from_chars(chars), rules, unmapped_glyphs(chars))
+
+
+def unmapped_glyphs(chars: Sequence[Char]) -> int:
+    """Glyphs without Unicode (they read as nothing) that are not kashida: a kashida
+    stretches a justified Arabic word, so it stands between two Arabic letters."""
+    if all(c.text for c in chars):
+        return 0
+    rows: dict[int, list[Char]] = {}
+    for char in chars:
+        rows.setdefault(round(char.bottom), []).append(char)
+    count = 0
+    for row in rows.values():
+        row.sort(key=lambda c: c.x0)
+        texts = [c.text for c in row]
+        for i, text in enumerate(texts):
+            if text:
+                continue
+            before = next((t for t in reversed(texts[:i]) if t), "")
+            after = next((t for t in texts[i + 1:] if t), "")
+            if not (RTL_CHAR.match(before[-1:]) and RTL_CHAR.match(after[:1])):
+                count += 1
+    return count
 
 
 def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_X_TOLERANCE,

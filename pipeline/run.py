@@ -196,6 +196,10 @@ def build_document(source: SourceFile, extracted: ExtractedDocument | None = Non
         tags = tag.tag_document(seg.paragraphs, doc.masthead.language, source.ner)
     warnings = [write.problem_row(base, "extract", "EngineFallback",
                                   f"{source.label}: {doc.fallback}; read with pdfplumber")] if doc.fallback else []
+    if doc.unmapped_glyphs:
+        warnings.append(write.problem_row(base, "extract", "UnmappedGlyphs",
+                                          f"{source.label}: {doc.unmapped_glyphs} glyphs without Unicode (no kashida)"
+                                          " read as nothing"))
     document = write.document_row(base, doc, seg)
     return write.document_tables(document, seg, tags, warnings), doc.page_count, "ok", doc.ocr_pages
 

@@ -100,6 +100,7 @@ class Page:
     height: float
     words: list[Word]
     rules: list[Rule]
+    unmapped: int = 0  # glyphs without Unicode that are no kashida (they read as nothing)
 
 
 @dataclass
@@ -160,6 +161,7 @@ class ExtractedDocument:
     layer_quality: float | None = None
     ocr_problem: str | None = None   # why OCR did not read the pages that needed it
     fallback: str | None = None  # why the chosen engine could not read the PDF (pdfplumber did)
+    unmapped_glyphs: int = 0     # glyphs without Unicode, kashida aside, that no text could show
 
 
 @dataclass(frozen=True)

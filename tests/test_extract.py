@@ -202,3 +202,11 @@ def test_a_footnote_citing_a_symbol_in_the_footer_band_stays():
     line = _band_line(1, 740, (60, "1/"), (100, "A/48/803."))
     (kept,) = furniture.strip_page_furniture([line], [792.0], ["A/RES/48/246"])
     assert kept.text == "1/ A/48/803."
+
+
+def test_glyphs_without_unicode_are_counted_unless_kashida():
+    arabic = [Char(t, 300 - 10 * i, 308 - 10 * i, 100, 110, 10.0, "Naskh") for i, t in enumerate("مرح")]
+    kashida = [Char("", 295, 301, 100, 110, 10.0, "Naskh")]            # between two Arabic letters
+    latin = _chars("ab", 100, 200) + [Char("", 112, 118, 200, 210, 10.0, "Times-Roman")]  # after Latin text
+    assert layout.unmapped_glyphs(arabic + kashida) == 0
+    assert layout.unmapped_glyphs(latin) == 1

@@ -15,7 +15,7 @@ from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_ulong, c_void_
 from pathlib import Path
 
 from ..errors import PdfError, PipelineError
-from ..layout import words_from_chars
+from ..layout import page_of
 from ..types import Char, Page
 from .plumber import page_rules
 
@@ -130,7 +130,7 @@ def _read_page(api: ctypes.CDLL, page: int, number: int) -> Page:
     flip = height + 2 * mb_y0  # pdfplumber's top = height - (y - mediabox y0) + mediabox y0
     chars = page_chars(api, page, flip)
     boxes = [(x0, flip - y1, x1, flip - y0) for x0, y0, x1, y1 in _path_boxes(api, page)]
-    return Page(number, width, height, words_from_chars(chars), page_rules(number, boxes, width))
+    return page_of(number, width, height, chars, page_rules(number, boxes, width))
 
 
 def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:

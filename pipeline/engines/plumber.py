@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import config
 from ..errors import PdfError, PipelineError, ResourceLimit
-from ..layout import words_from_chars
+from ..layout import page_of
 from ..types import Char, Page, Rule
 
 if TYPE_CHECKING:
@@ -146,8 +146,7 @@ def read_pages(path: Path) -> list[Page]:
         for number, page in enumerate(pdf.pages, start=1):
             chars, boxes = page_contents(page)
             width = float(page.width)
-            pages.append(Page(number, width, float(page.height), words_from_chars(chars),
-                              page_rules(number, boxes, width)))
+            pages.append(page_of(number, width, float(page.height), chars, page_rules(number, boxes, width)))
             page.flush_cache()
         return pages
     except (PipelineError, MemoryError):  # a timeout, a PdfError already, or over the memory limit
