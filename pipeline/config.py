@@ -67,6 +67,9 @@ OCR_OLD_LAYER_PAGE_SHARE = 0.25  # a document with this share of its pages faili
 # The tesseract binary; PIPELINE_TESSERACT overrides it (a path that does not exist: no OCR).
 TESSERACT_CMD = os.environ.get("PIPELINE_TESSERACT", "tesseract")
 OCR_DPI = 300                    # page images' resolution (README: CER and time at 200/300 dpi)
+# Tesseract's page segmentation: 4, one column of lines of varying sizes, read across the page
+# (a typescript; layout finds columns from the gaps); its default (3) drops narrow columns of numbers.
+OCR_PAGE_SEGMENTATION = 4
 OCR_RULE_MIN_WIDTH = 0.03        # dark runs this share of the page width long are rules and underlines: erased
 # An OCR word's box height per point of font size, by its letters: x-height only, with
 # ascenders (capitals, digits), with descenders, with both.

@@ -135,7 +135,7 @@ def read_image(image, model: str, width: float, height: float) -> tuple[list[Wor
 
     pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
     try:
-        data = pytesseract.image_to_data(image, lang=model, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(image, lang=model, config=f"--psm {config.OCR_PAGE_SEGMENTATION}", output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:
         raise OcrUnavailable(f"Tesseract could not read a page with model {model!r}: {exc}") from exc
     sx, sy = width / image.width, height / image.height
@@ -197,8 +197,13 @@ def corrected(text: str) -> str:
     for read, meant in _confusions()["symbol_prefixes"]:
         if text.startswith(read) and text[len(read):][:1].isdigit():
             return meant + text[len(read):]
-    if text[:1] in "“‘\"'" and text[1:].isdigit():
-        return text[1:]  # a speck read as a quote before a number
+    specks = len(text) - len(text.lstrip(_confusions()["specks"]))
+    if 0 < specks < len(text) and text[specks].isdigit():
+        return text[specks:]  # a speck read as a quote or a tilde before a number
+    digits = _confusions()["digits"]
+    misread = [c for c in text if not c.isdigit() and c not in "-.,"]
+    if sum(c.isdigit() for c in text) >= 4 and len(misread) == 1 and misread[0] in digits:
+        return text.replace(misread[0], digits[misread[0]])  # "£0-34705": a job number
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 3 or not core.isalnum() or core.isdigit():
         return text
