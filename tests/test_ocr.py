@@ -113,6 +113,7 @@ def test_a_layer_failing_on_many_pages_is_old_ocr_and_every_page_is_read_again(m
 
 def test_glued_words_are_split_and_known_words_kept():
     assert [t for t, _ in ocr.split_glued("PermanentObserver", 0, 170)] == ["Permanent", "Observer"]
+    assert [t for t, _ in ocr.split_glued("NaimMuhammed", 0, 120)] == ["Naim", "Muhammed"]  # names the lexicon need not know
     assert [t for t, _ in ocr.split_glued("ofthe", 0, 50)] == ["of", "the"]
     assert [t for t, _ in ocr.split_glued("Jenin", 0, 50)] == ["Jenin"]  # no short word at an end of three letters
     assert ocr.split_glued("ofthe", 0, 50)[1][1] == (20.0, 50.0)  # boxes shared by the characters

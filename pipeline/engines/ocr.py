@@ -219,9 +219,9 @@ def corrected(text: str) -> str:
 
 def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float, float]]]:
     """A word Tesseract read with its neighbour ("PermanentObserver", "ofthe") as the two
-    words, boxes shared by their characters: where a capital follows a small letter, or a
-    short function word of the language stands at an end, when the lexicon knows both
-    parts and not the whole."""
+    words, boxes shared by their characters: where a capital follows a small letter, or,
+    when the lexicon knows both parts and not the whole, where a common short word stands
+    first (or, of three letters or more, last)."""
     vocab = _correction_vocabulary()
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 4 or not core.isalpha() or core.lower() in vocab:
@@ -230,9 +230,12 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
     lead = text.index(core)
     for cut in range(2, len(core) - 1):
         left, right = core[:cut], core[cut:]
-        glued = (left[-1].islower() and right[0].isupper()
-                 or left.lower() in short and len(right) >= 4 or right.lower() in short and len(right) >= 3)
-        if glued and left.lower() in vocab and right.lower() in vocab:
+        if left[-1].islower() and right[0].isupper() and len(left) >= 3 and len(right) >= 3:
+            glued = True  # "NaimMuhammed": two names
+        else:
+            glued = ((left.lower() in short and len(right) >= 4 or right.lower() in short and len(right) >= 3)
+                     and left.lower() in vocab and right.lower() in vocab)
+        if glued:
             split = lead + cut
             at = x0 + (x1 - x0) * split / len(text)
             return [(text[:split], (x0, at)), (text[split:], (at, x1))]
