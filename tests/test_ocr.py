@@ -115,7 +115,8 @@ def test_glued_words_are_split_and_known_words_kept():
     assert [t for t, _ in ocr.split_glued("PermanentObserver", 0, 170)] == ["Permanent", "Observer"]
     assert [t for t, _ in ocr.split_glued("NaimMuhammed", 0, 120)] == ["Naim", "Muhammed"]  # names the lexicon need not know
     assert [t for t, _ in ocr.split_glued("ofthe", 0, 50)] == ["of", "the"]
-    assert [t for t, _ in ocr.split_glued("Jenin", 0, 50)] == ["Jenin"]  # no short word at an end of three letters
+    assert [t for t, _ in ocr.split_glued("attemptto", 0, 90)] == ["attempt", "to"]
+    assert [t for t, _ in ocr.split_glued("Jenin", 0, 50)] == ["Jenin"]  # "in" is no common short word
     assert ocr.split_glued("ofthe", 0, 50)[1][1] == (20.0, 50.0)  # boxes shared by the characters
 
 

@@ -221,7 +221,7 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
     """A word Tesseract read with its neighbour ("PermanentObserver", "ofthe") as the two
     words, boxes shared by their characters: where a capital follows a small letter, or,
     when the lexicon knows both parts and not the whole, where a common short word stands
-    first (or, of three letters or more, last)."""
+    at an end beside one of three letters or more."""
     vocab = _correction_vocabulary()
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 4 or not core.isalpha() or core.lower() in vocab:
@@ -233,7 +233,7 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
         if left[-1].islower() and right[0].isupper() and len(left) >= 3 and len(right) >= 3:
             glued = True  # "NaimMuhammed": two names
         else:
-            glued = ((left.lower() in short and len(right) >= 4 or right.lower() in short and len(right) >= 3)
+            glued = ((left.lower() in short and len(right) >= 3 or right.lower() in short and len(left) >= 3)
                      and left.lower() in vocab and right.lower() in vocab)
         if glued:
             split = lead + cut
