@@ -65,13 +65,19 @@ MAX_COLUMN_DEPTH = 2           # gutters looked for inside a column (three or fo
 OCR_MIN_KNOWN_WORD_SHARE = 0.75  # a page layer whose lexicon knows fewer of its words is read by OCR
 OCR_MAX_GARBLED_WORD_SHARE = 0.01  # ... or one with more of its words garbled than this
 OCR_MIN_TOKENS_FOR_TEST = 15     # pages with fewer words are not judged (a layer is kept)
+OCR_OLD_LAYER_PAGE_SHARE = 0.25  # a document with this share of its pages failing is old OCR: every page is read again
 # The tesseract binary; PIPELINE_TESSERACT overrides it (a path that does not exist: no OCR).
 TESSERACT_CMD = os.environ.get("PIPELINE_TESSERACT", "tesseract")
 OCR_DPI = 300                    # page images' resolution (README: CER and time at 200/300 dpi)
+# Tesseract's page segmentation: 4, one column of lines of varying sizes, read across the page
+# (a typescript; layout finds columns from the gaps); its default (3) drops narrow columns of numbers.
+OCR_PAGE_SEGMENTATION = 4
 OCR_RULE_MIN_WIDTH = 0.03        # dark runs this share of the page width long are rules and underlines: erased
-OCR_LINE_HEIGHT_PER_POINT = 0.9  # an OCR line's box (ascenders to descenders) is this many times its font size
-OCR_CAP_HEIGHT_PER_POINT = 0.7   # ... and this many times without descenders (capitals)
-OCR_SAME_SIZE_TOLERANCE = 0.5    # OCR line sizes this close to the page's usual size are that size (one typescript)
+# An OCR word's box height per point of font size, by its letters: x-height only, with
+# ascenders (capitals, digits), with descenders, with both.
+OCR_WORD_HEIGHT_PER_POINT = {"x": 0.45, "asc": 0.7, "x_desc": 0.67, "asc_desc": 0.92}
+OCR_COLUMN_GAP_EMS = 2.5         # ems between two words of an OCR line: a column gap (a typed double space is less)
+OCR_LARGER_TYPE_RATIO = 1.5      # an OCR line this many times the page's size keeps its own (a masthead, a heading)
 OCR_SECONDS_PER_PAGE = 30.0      # added to a document's time limit for each page to read by OCR
 # Tesseract models of the ISO codes, and the job-number suffix of each language version.
 TESSERACT_MODELS = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara", "zh": "chi_sim"}

@@ -118,7 +118,8 @@ def make_line(page: int, words: list[Word]) -> Line:
     words = sorted(words, key=lambda w: w.x0)
     rtl = _is_rtl(words)
     ordered = bidi_order(words) if rtl else words
-    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > config.TABLE_COLUMN_GAP)
+    ocr = any(w.ocr for w in words)
+    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > column_gap(size, ocr))
     chars = sum(len(w.text) for w in body)
     return Line(
         page=page, words=tuple(ordered), text=join_words([w.text for w in ordered]),
@@ -126,8 +127,15 @@ def make_line(page: int, words: list[Word]) -> Line:
         top=min(w.top for w in body), bottom=max(w.bottom for w in body), size=size,
         bold=sum(len(w.text) for w in body if w.bold) > chars / 2,
         italic=sum(len(w.text) for w in body if w.italic) > chars / 2,
-        column_gaps=gaps, rtl=rtl,
+        column_gaps=gaps, rtl=rtl, ocr=ocr,
     )
+
+
+def column_gap(size: float, ocr: bool) -> float:
+    """The space between two words of a line that parts two columns: a typescript's
+    double space after a sentence is wider than a typeset one, so OCR lines measure it
+    in their type size."""
+    return size * config.OCR_COLUMN_GAP_EMS if ocr else config.TABLE_COLUMN_GAP
 
 
 def _superscripts_resolved(words: list[Word]) -> list[Word]:
@@ -239,5 +247,5 @@ DOT_LEADER = re.compile(r"\s*(?:\.\s*){4,}")
 
 def line_cells(line: Line) -> list[str]:
     """The line's text split at column gaps and dot leaders (for table rows)."""
-    return [cell for segment in line_segments(line, config.TABLE_COLUMN_GAP)
+    return [cell for segment in line_segments(line, column_gap(line.size, line.ocr))
             for cell in DOT_LEADER.split(segment) if cell.strip()]

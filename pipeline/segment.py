@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Sequence
 
 from . import config, gazetteer, lexicon
-from .layout import DOT_LEADER, body_size, line_cells
+from .layout import DOT_LEADER, body_size, column_gap, line_cells
 from .scripts import join_words
 from .speakers import participants, speaker_label, strip_label, turns
 from .types import (DocType, ExtractedDocument, Kind, LetterInfo, Line, Masthead, Paragraph, Rule, Section, Segmented,
@@ -95,7 +95,7 @@ def _is_table_row(line: Line) -> bool:
     gaps = line.column_gaps
     if gaps and NUMBER.match(line.text):
         first, second = line.words[0], line.words[1] if len(line.words) > 1 else None
-        if second is not None and second.x0 - first.x1 > config.TABLE_COLUMN_GAP:
+        if second is not None and second.x0 - first.x1 > column_gap(line.size, line.ocr):
             gaps -= 1  # the tab after a paragraph number is no column
     return gaps > 0
 

@@ -36,6 +36,7 @@ class Word:
     bottom: float
     size: float
     fontname: str = ""
+    ocr: bool = False  # read by OCR off a page image (a typescript), not from a text layer
 
     @property
     def bold(self) -> bool:
@@ -69,6 +70,7 @@ class Line:
     rtl: bool = False     # right-to-left script: words run from right to left
     column: int = 0       # the line's column in its stack, in reading order (0: full width or the first)
     columns: int = 1      # how many columns its stack has (1: full width)
+    ocr: bool = False     # read by OCR: a typescript, whose column gaps are measured in its own type size
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import config, extract, quality, run
 from pipeline.engines import ocr
-from pipeline.types import Word
+from pipeline.types import Page, Word
 from tests.pdfgen import write_pdf
 
 PARAGRAPH = ["The Security Council met today to consider the situation in the region.",
@@ -91,8 +91,37 @@ def test_a_scan_is_read_back_to_its_paragraph(tmp_path):
 
 
 @needs_tesseract
-def test_a_garbled_page_is_read_again_and_the_good_page_kept(tmp_path):
-    doc = extract.extract_pdf(write_pdf(tmp_path / "old_ocr.pdf", [PARAGRAPH, GARBLED]))
+def test_a_garbled_page_is_read_again_and_the_good_pages_kept(tmp_path):
+    pages = [PARAGRAPH] * 4 + [GARBLED]  # one page in five: below config.OCR_OLD_LAYER_PAGE_SHARE
+    doc = extract.extract_pdf(write_pdf(tmp_path / "old_ocr.pdf", pages))
     assert (doc.text_source, doc.ocr_pages) == ("mixed", 1)
-    assert [l.text for l in doc.lines if l.page == 1] == PARAGRAPH  # the layer's own text
-    assert all(w.fontname == "" for l in doc.lines if l.page == 2 for w in l.words)  # OCR words: font unknown
+    assert all(w.ocr and w.fontname == "" for l in doc.lines if l.page == 5 for w in l.words)  # font unknown
+    kept = [l for l in doc.lines if l.page < 5]
+    assert kept and not any(l.ocr for l in kept) and {l.text for l in kept} <= set(PARAGRAPH)  # the layer's own text
+
+
+def test_a_layer_failing_on_many_pages_is_old_ocr_and_every_page_is_read_again(monkeypatch):
+    read: list[int] = []
+    monkeypatch.setattr(ocr, "unavailable", lambda: None)
+    monkeypatch.setattr(ocr, "_Renderer", lambda path: type("R", (), {"__call__": lambda self, i: read.append(i) or i,
+                                                                      "close": lambda self: None})())
+    monkeypatch.setattr(ocr, "read_image", lambda image, model, width, height: ([], []))
+    monkeypatch.setattr(ocr, "_extend_time_limit", lambda seconds: None)
+    pages = [Page(n, 600, 800, words(text), []) for n, text in enumerate([PARAGRAPH * 2, GARBLED * 2], start=1)]
+    assert ocr.fill_pages(Path("old.pdf"), pages).text_source == "ocr" and read == [0, 1]
+
+
+def test_glued_words_are_split_and_known_words_kept():
+    assert [t for t, _ in ocr.split_glued("PermanentObserver", 0, 170)] == ["Permanent", "Observer"]
+    assert [t for t, _ in ocr.split_glued("NaimMuhammed", 0, 120)] == ["Naim", "Muhammed"]  # names the lexicon need not know
+    assert [t for t, _ in ocr.split_glued("ofthe", 0, 50)] == ["of", "the"]
+    assert [t for t, _ in ocr.split_glued("attemptto", 0, 90)] == ["attempt", "to"]
+    assert [t for t, _ in ocr.split_glued("Jenin", 0, 50)] == ["Jenin"]  # "in" is no common short word
+    assert ocr.split_glued("ofthe", 0, 50)[1][1] == (20.0, 50.0)  # boxes shared by the characters
+
+
+def test_ocr_pages_of_one_typescript_take_one_size():
+    page = lambda n, size: Page(n, 600, 800, [Word("text", 0, 10, 0, 10, size, ocr=True)] * 3
+                                + [Word("UNITED", 0, 10, 0, 10, 2 * size, ocr=True)], [])
+    sized = ocr.one_type_size([page(1, 10.0), page(2, 11.0), page(3, 11.0)])
+    assert [sorted({w.size for w in p.words}) for p in sized] == [[11.0, 20.0], [11.0, 22.0], [11.0, 22.0]]

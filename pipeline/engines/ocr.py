@@ -15,7 +15,9 @@ import json
 import os
 import re
 import shutil
+import statistics
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -35,6 +37,11 @@ def fill_pages(path: Path, pages: Sequence[Page], language_hint: str | None = No
     layer_language = language_hint or quality.page_language([w for p in pages for w in p.words])
     measures = [quality.measure(p.words, layer_language) for p in pages]
     todo = [i for i, (page, q) in enumerate(zip(pages, measures)) if not page.words or quality.is_poor(q)]
+    poor = sum(bool(page.words) and quality.is_poor(q) for page, q in zip(pages, measures))
+    if pages and poor >= len(pages) * config.OCR_OLD_LAYER_PAGE_SHARE:
+        # an old OCR layer throughout: its passing pages come from the same OCR and drop
+        # what it could not read (underlined titles, bold symbols)
+        todo = list(range(len(pages)))
     known = [q.known_share for q in measures if q.known_share is not None and q.tokens]
     layer_quality = min(known) if known else None
     if not todo:
@@ -54,9 +61,22 @@ def fill_pages(path: Path, pages: Sequence[Page], language_hint: str | None = No
             confidences += confs
     finally:
         images.close()
+    out = one_type_size(out)
     source: TextSource = "ocr" if len(todo) == len(pages) else "mixed"
     mean = sum(confidences) / len(confidences) if confidences else None
     return OcrReading(out, source, mean, language, len(todo), layer_quality)
+
+
+def one_type_size(pages: list[Page]) -> list[Page]:
+    """The OCR pages of one typescript at one body size: each page's usual size (its size
+    measured from its letters varies a little with the scan) becomes the document's."""
+    usual = {p.number: Counter(w.size for w in p.words if w.ocr).most_common(1)[0][0]
+             for p in pages if any(w.ocr for w in p.words)}
+    if not usual:
+        return pages
+    size = _median(list(usual.values()))
+    return [replace(p, words=[replace(w, size=size) if w.ocr and w.size == usual[p.number] else w for w in p.words])
+            if p.number in usual else p for p in pages]
 
 
 def unavailable() -> str | None:
@@ -108,12 +128,14 @@ def erase_rules(image):
 
 
 def read_image(image, model: str, width: float, height: float) -> tuple[list[Word], list[float]]:
-    """Tesseract's words on one page image, as Words in PDF points, and their confidences."""
+    """Tesseract's words on one page image, as Words in PDF points, and their confidences.
+    A page is one typescript: its lines take the page's size, unless one is set clearly
+    larger (a masthead, a heading)."""
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
     try:
-        data = pytesseract.image_to_data(image, lang=model, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(image, lang=model, config=f"--psm {config.OCR_PAGE_SEGMENTATION}", output_type=pytesseract.Output.DICT)
     except pytesseract.TesseractError as exc:
         raise OcrUnavailable(f"Tesseract could not read a page with model {model!r}: {exc}") from exc
     sx, sy = width / image.width, height / image.height
@@ -121,31 +143,42 @@ def read_image(image, model: str, width: float, height: float) -> tuple[list[Wor
     for i, text in enumerate(data["text"]):
         if text.strip() and float(data["conf"][i]) >= 0:
             lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
-    boxes = {key: (min(data["top"][i] for i in members) * sy,
-                   max(data["top"][i] + data["height"][i] for i in members) * sy) for key, members in lines.items()}
-    sizes = {key: line_size(bottom - top, [data["text"][i] for i in lines[key]]) for key, (top, bottom) in boxes.items()}
-    usual = Counter(sizes.values()).most_common(1)[0][0] if sizes else 0.0
+    estimates = {key: [word_size(data["height"][i] * sy, data["text"][i]) for i in members]
+                 for key, members in lines.items()}
+    page_size = _median([e for found in estimates.values() for e in found if e])
     words, confidences = [], []
     for key, members in lines.items():
-        top, bottom = boxes[key]
-        size = usual if abs(sizes[key] - usual) <= usual * config.OCR_SAME_SIZE_TOLERANCE else sizes[key]
+        top = min(data["top"][i] for i in members) * sy
+        bottom = max(data["top"][i] + data["height"][i] for i in members) * sy
+        own = _median([e for e in estimates[key] if e])
+        size = own if own > page_size * config.OCR_LARGER_TYPE_RATIO else page_size
         for i in members:
             text = corrected(data["text"][i].strip().strip("_"))  # "_": an underline's remains
-            if text:
-                x0 = data["left"][i] * sx
-                words.append(Word(text, x0, x0 + data["width"][i] * sx, top, bottom, size))
+            if not text:
+                continue
+            x0, x1 = data["left"][i] * sx, (data["left"][i] + data["width"][i]) * sx
+            for part, (p0, p1) in split_glued(text, x0, x1):
+                words.append(Word(part, p0, p1, top, bottom, size, ocr=True))
                 confidences.append(float(data["conf"][i]))
     return words, confidences
 
 
+def _median(values: list[float]) -> float:
+    return float(round(statistics.median(values) * 2) / 2) if values else 0.0
+
+
+ASCENDERS = re.compile(r"[A-Z0-9bdfhiklt'\"()\[\]/!?&%$]")
 DESCENDERS = re.compile(r"[gjpqy,;()\[\]]")
 
 
-def line_size(height: float, texts: list[str]) -> float:
-    """The font size of an OCR line from its box's height: ascenders to descenders, or
-    only to the baseline when no letter of the line goes below it (capitals)."""
-    ratio = config.OCR_LINE_HEIGHT_PER_POINT if any(DESCENDERS.search(t) for t in texts) else config.OCR_CAP_HEIGHT_PER_POINT
-    return float(round(height / ratio))
+def word_size(height: float, text: str) -> float:
+    """The font size a word's box says, by which of its letters rise above the x-height
+    and fall below the baseline (0: no letters to tell)."""
+    core = text.strip(quality.EDGE_PUNCT) or text
+    if not any(c.isalnum() for c in core):
+        return 0.0
+    key = ("asc" if ASCENDERS.search(core) else "x") + ("_desc" if DESCENDERS.search(core) else "")
+    return height / config.OCR_WORD_HEIGHT_PER_POINT[key]
 
 
 @lru_cache(maxsize=1)
@@ -164,8 +197,13 @@ def corrected(text: str) -> str:
     for read, meant in _confusions()["symbol_prefixes"]:
         if text.startswith(read) and text[len(read):][:1].isdigit():
             return meant + text[len(read):]
-    if text[:1] in "“‘\"'" and text[1:].isdigit():
-        return text[1:]  # a speck read as a quote before a number
+    specks = len(text) - len(text.lstrip(_confusions()["specks"]))
+    if 0 < specks < len(text) and text[specks].isdigit():
+        return text[specks:]  # a speck read as a quote or a tilde before a number
+    digits = _confusions()["digits"]
+    misread = [c for c in text if not c.isdigit() and c not in "-.,"]
+    if sum(c.isdigit() for c in text) >= 4 and len(misread) == 1 and misread[0] in digits:
+        return text.replace(misread[0], digits[misread[0]])  # "£0-34705": a job number
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 3 or not core.isalnum() or core.isdigit():
         return text
@@ -177,6 +215,31 @@ def corrected(text: str) -> str:
         if fixed != core and fixed.lower() in vocab:
             return text.replace(core, fixed)
     return text
+
+
+def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float, float]]]:
+    """A word Tesseract read with its neighbour ("PermanentObserver", "ofthe") as the two
+    words, boxes shared by their characters: where a capital follows a small letter, or,
+    when the lexicon knows both parts and not the whole, where a common short word stands
+    at an end beside one of three letters or more."""
+    vocab = _correction_vocabulary()
+    core = text.strip(quality.EDGE_PUNCT)
+    if len(core) < 4 or not core.isalpha() or core.lower() in vocab:
+        return [(text, (x0, x1))]
+    short = set(_confusions()["glued_short_words"])
+    lead = text.index(core)
+    for cut in range(2, len(core) - 1):
+        left, right = core[:cut], core[cut:]
+        if left[-1].islower() and right[0].isupper() and len(left) >= 3 and len(right) >= 3:
+            glued = True  # "NaimMuhammed": two names
+        else:
+            glued = ((left.lower() in short and len(right) >= 3 or right.lower() in short and len(left) >= 3)
+                     and left.lower() in vocab and right.lower() in vocab)
+        if glued:
+            split = lead + cut
+            at = x0 + (x1 - x0) * split / len(text)
+            return [(text[:split], (x0, at)), (text[split:], (at, x1))]
+    return [(text, (x0, x1))]
 
 
 def _probe_language(image) -> str | None:
