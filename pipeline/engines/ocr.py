@@ -20,11 +20,14 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import config, lexicon, quality
 from ..errors import OcrUnavailable, PdfError
 from ..types import OcrReading, Page, TextSource, Word
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 # One thread per Tesseract call: the pipeline's workers already use every core, and
 # OpenMP threads fighting over them made a page 7 times slower (4.6 s against 0.7 s).
@@ -98,7 +101,7 @@ class _Renderer:
         except pdfium.PdfiumError as exc:
             raise PdfError(path, f"cannot render pages for OCR ({exc})") from exc
 
-    def __call__(self, index: int):
+    def __call__(self, index: int) -> Image:
         bitmap = self.pdf[index].render(scale=config.OCR_DPI / 72, grayscale=True)
         return erase_rules(bitmap.to_pil())
 
@@ -106,7 +109,7 @@ class _Renderer:
         self.pdf.close()
 
 
-def erase_rules(image):
+def erase_rules(image: Image) -> Image:
     """The image with its long horizontal dark runs (rules, underlines) painted white.
     A pixel counts as dark if it or its neighbour above is: a skewed underline steps
     from one pixel row to the next."""
@@ -127,7 +130,7 @@ def erase_rules(image):
     return Image.fromarray(pixels)
 
 
-def read_image(image, model: str, width: float, height: float) -> tuple[list[Word], list[float]]:
+def read_image(image: Image, model: str, width: float, height: float) -> tuple[list[Word], list[float]]:
     """Tesseract's words on one page image, as Words in PDF points, and their confidences.
     A page is one typescript: its lines take the page's size, unless one is set clearly
     larger (a masthead, a heading)."""
@@ -183,7 +186,8 @@ def word_size(height: float, text: str) -> float:
 
 @lru_cache(maxsize=1)
 def _confusions() -> dict[str, Any]:
-    return json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -196,7 +200,7 @@ def corrected(text: str) -> str:
     "$/23329" -> "S/23329") when the lexicon knows the result and not the word."""
     for read, meant in _confusions()["symbol_prefixes"]:
         if text.startswith(read) and text[len(read):][:1].isdigit():
-            return meant + text[len(read):]
+            return str(meant) + text[len(read):]
     specks = len(text) - len(text.lstrip(_confusions()["specks"]))
     if 0 < specks < len(text) and text[specks].isdigit():
         return text[specks:]  # a speck read as a quote or a tilde before a number
@@ -233,7 +237,7 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
         if left[-1].islower() and right[0].isupper() and len(left) >= 3 and len(right) >= 3:
             glued = True  # "NaimMuhammed": two names
         else:
-            glued = ((left.lower() in short and len(right) >= 3 or right.lower() in short and len(left) >= 3)
+            glued = (((left.lower() in short and len(right) >= 3) or (right.lower() in short and len(left) >= 3))
                      and left.lower() in vocab and right.lower() in vocab)
         if glued:
             split = lead + cut
@@ -242,7 +246,7 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
     return [(text, (x0, x1))]
 
 
-def _probe_language(image) -> str | None:
+def _probe_language(image: Image) -> str | None:
     """The language of a page without a text layer: its script by Tesseract's OSD; for
     Latin script, the page read with a multi-language model, then its job number's
     suffix or its common words."""

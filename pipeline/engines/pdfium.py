@@ -94,7 +94,7 @@ def _open(path: Path) -> int:
         reason = {2: "not a PDF or damaged", 3: "damaged PDF", 4: "encrypted PDF (password)",
                   5: "unsupported security scheme"}.get(code, "unreadable PDF")
         raise PdfError(path, f"{reason} (pdfium error {code})")
-    return doc
+    return int(doc)
 
 
 def read_pages(path: Path) -> list[Page]:
@@ -226,7 +226,7 @@ def _standard_fonts() -> dict[str, tuple[str, float]]:
     (Times-Roman, Arial, ...): pdfminer takes these from its own metrics, not the PDF's."""
     from pdfminer.fontmetrics import FONT_METRICS
 
-    return {name: (str(descriptor["FontName"]), float(descriptor.get("Descent", 0)))
+    return {name: (str(descriptor["FontName"]), float(str(descriptor.get("Descent", 0))))
             for name, (descriptor, _) in FONT_METRICS.items()}
 
 
