@@ -84,7 +84,7 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
             diff[math.ceil(w.x1) - left] -= 1
     profile = list(accumulate(diff))[:-1]
     ranked = sorted(profile)
-    peak = ranked[int(len(ranked) * 0.9)]
+    peak = ranked[int(len(ranked) * config.PROFILE_PEAK_SHARE)]
     low = peak * config.GUTTER_VALLEY_SHARE
     strips, start = [], None
     for x, count in enumerate(profile + [peak + 1]):
@@ -97,7 +97,7 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
     total = sum(profile)
     mass = list(accumulate(profile))
     candidates = [(g0, g1) for g0, g1 in strips
-                  if min(mass[g0 - left], total - mass[g1 - left - 1]) >= total * 0.2]
+                  if min(mass[g0 - left], total - mass[g1 - left - 1]) >= total * config.MIN_SIDE_TEXT_SHARE]
     for gutter in sorted(candidates, key=lambda g: g[0] - g[1]):
         if any(is_columns for _, is_columns in _runs(rows, gutter)):
             return gutter

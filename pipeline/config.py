@@ -45,6 +45,7 @@ REPEATED_HEADER_SHARE = 0.5    # …this share of the pages) is a running one, w
 FURNITURE_PIECE_GAP = 20.0      # pt: pieces of a header line this far apart are judged one by one
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns
+SERIES_LETTER_MIN_SIZE = 14.0  # pt: the big series letter of a symbol set in pieces ("A" + "/INF/76/1")
 MASTHEAD_WRAP_RATIO = 1.6     # a line this many sizes (top to top) under an agenda item wraps its title
 MIN_CHARS_FOR_TEXT_LAYER = 20  # fewer chars than this in the whole PDF: a scan
 MIN_GLYPH_SIZE = 2.0           # pt: glyphs smaller than this are invisible helper text
@@ -59,6 +60,8 @@ MIN_COLUMN_LINES = 4           # lines each side of a gutter must hold to be a c
 COLUMN_BALANCE = 0.55          # narrower column / wider one, at least (tables are lopsided)
 COLUMN_FULL_LINE = 0.75        # a line this share of its column's width runs full
 COLUMN_FILL = 0.4              # share of a column's lines that run full (text, not a table's cells)
+PROFILE_PEAK_SHARE = 0.9       # the text's x-profile: its value at this share of the ranked bins
+MIN_SIDE_TEXT_SHARE = 0.2      # a gutter has at least this share of the page's text on each side
 MAX_COLUMN_DEPTH = 2           # gutters looked for inside a column (three or four columns)
 
 # --- OCR (pipeline.quality, pipeline.engines.ocr) ----------------------------------------

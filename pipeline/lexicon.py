@@ -88,10 +88,23 @@ def _language_names() -> dict[str, str]:
     return {fold(name): code for code, names in terms()["language_names"].items() for name in names}
 
 
+@lru_cache(maxsize=1)
+def _leading_preposition() -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(map(re.escape, terms()["language_prepositions"])) + r")\s+")
+
+
+@lru_cache(maxsize=1)
+def list_separator() -> re.Pattern[str]:
+    """What separates the items of a list written out: "/", ",", ";" or "and" in any of
+    the six languages."""
+    joiners = "|".join(re.escape(j) for j in terms()["list_joiners"])
+    return re.compile(rf"[/,;、]|\s(?:{joiners})\s")
+
+
 def language_from_name(word: str) -> str | None:
     """ISO 639-1 code of a language named in any of the six languages ("russe" -> "ru")."""
     word = fold(word).strip(" .:;,[]()")
-    word = re.sub(r"^(?:en|in|на|ب)\s+", "", word)
+    word = _leading_preposition().sub("", word)  # "en français", "на русском"
     return _language_names().get(word)
 
 

@@ -84,7 +84,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
             elif folded.startswith(lexicon.folded(t["original_markers"])):
                 named = re.split(r"[:：]", text, maxsplit=1)[-1]
                 head.original_language = next(
-                    (code for part in re.split(r"[/,;]| and | et | y ", named) if (code := lexicon.language_from_name(part))), None)
+                    (code for part in lexicon.list_separator().split(named) if (code := lexicon.language_from_name(part))), None)
             elif head.date is None and (dated := _dated(text)):
                 head.date, time = dated
                 head.meeting_time = head.meeting_time or time
@@ -102,7 +102,7 @@ def read_masthead(lines: Sequence[Line], first_page_words: Sequence[Word], page_
                 agenda_line = line
             elif (number := _meeting_number(text, lines, i)) is not None:
                 head.meeting_number = number
-            elif len(text) <= 3 and line.size >= 14:  # the big series letter of a split symbol
+            elif len(text) <= 3 and line.size >= config.SERIES_LETTER_MIN_SIZE:  # a split symbol's big letter
                 pass
             else:
                 found = False

@@ -479,9 +479,18 @@ def addressees_of(title: str) -> list[str]:
     names = [first]
     for other_start, _, other in found[1:]:
         between = target[start + length:other_start]
-        if other not in names and re.fullmatch(r"\W*(?:and|et|y|и|و|和)\W+(?:(?:the|le|la|l'|a|al|el)\W*)*", between):
+        if other not in names and _joins_addressees().fullmatch(between):
             names.append(other)
     return names
+
+
+@functools.lru_cache(maxsize=1)
+def _joins_addressees() -> re.Pattern[str]:
+    """What stands between two addressees: "and" and an article, in any language."""
+    t = lexicon.terms()
+    joiners = "|".join(map(re.escape, t["list_joiners"]))
+    articles = "|".join(map(re.escape, t["articles"]))
+    return re.compile(rf"\W*(?:{joiners})\W+(?:(?:{articles})\W*)*")
 
 
 def addressee_of(title: str) -> str | None:
