@@ -42,6 +42,7 @@ HEADER_BAND = 0.11             # top fraction of a page where running headers li
 FOOTER_BAND = 0.12             # bottom fraction of a page where running footers live
 MIN_REPEATED_HEADER_PAGES = 2  # a header or footer repeated on this many pages (and on…
 REPEATED_HEADER_SHARE = 0.5    # …this share of the pages) is a running one, whatever it says
+MAX_JOB_LINE_TOKENS = 6         # a band line this short that carries the job number is the footer
 FURNITURE_PIECE_GAP = 20.0      # pt: pieces of a header line this far apart are judged one by one
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead
 MASTHEAD_COLUMN_GAP = 20.0     # pt: words this far apart in the masthead stand in different columns

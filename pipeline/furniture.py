@@ -76,7 +76,8 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
     repeated = {key for key, pages in pages_of.items() if key and len(pages) >= least}
 
     def furniture(text: str, whole: bool = False) -> bool:
-        return is_furniture(text, symbols, any_symbol=whole) or _repeat_key(text) in repeated
+        return (is_furniture(text, symbols, any_symbol=whole) or _repeat_key(text) in repeated
+                or _job_line(text, job_number))
 
     out = []
     for line in lines:
@@ -90,6 +91,12 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
             elif kept:
                 out.append(replace(make_line(line.page, kept), column=line.column, columns=line.columns))
     return out
+
+
+def _job_line(text: str, job_number: str | None) -> bool:
+    """A short line that carries the document's job number: the footer's, whatever an old
+    OCR layer made of its dates and marks beside it ("90-08730 1921a (E) Ja..")."""
+    return bool(job_number) and job_number in text and len(text.split()) <= config.MAX_JOB_LINE_TOKENS
 
 
 def _pieces(line: Line) -> list[list[Word]]:

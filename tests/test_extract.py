@@ -210,3 +210,10 @@ def test_glyphs_without_unicode_are_counted_unless_kashida():
     latin = _chars("ab", 100, 200) + [Char("", 112, 118, 200, 210, 10.0, "Times-Roman")]  # after Latin text
     assert layout.unmapped_glyphs(arabic + kashida) == 0
     assert layout.unmapped_glyphs(latin) == 1
+
+
+def test_an_old_ocr_footer_with_the_job_number_goes_whole():
+    footer = _band_line(2, 760, (60, "90-08730 1921a (E) Ja.."))
+    body = _band_line(2, 300, (60, "World War II) is an attempt to present"))
+    kept = furniture.strip_page_furniture([body, footer], [792.0, 792.0], ["S/21225"], "90-08730")
+    assert [line.text for line in kept] == ["World War II) is an attempt to present"]
