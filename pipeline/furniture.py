@@ -96,7 +96,7 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
 def _job_line(text: str, job_number: str | None) -> bool:
     """A short line that carries the document's job number: the footer's, whatever an old
     OCR layer made of its dates and marks beside it ("90-08730 1921a (E) Ja..")."""
-    return bool(job_number) and job_number in text and len(text.split()) <= config.MAX_JOB_LINE_TOKENS
+    return job_number is not None and job_number in text and len(text.split()) <= config.MAX_JOB_LINE_TOKENS
 
 
 def _pieces(line: Line) -> list[list[Word]]:
