@@ -1,7 +1,7 @@
 """Build pipeline/data/countries.json offline from the iso-codes package (Debian/Ubuntu
 `iso-codes`: /usr/share/iso-codes/json/iso_3166-1.json and its gettext catalogues) plus the
 curated United Nations forms below. Never run by the pipeline; needs no network:
-    python pipeline/data/build_countries.py
+    python tools/build_countries.py
 """
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def build() -> dict[str, Any]:
 
 if __name__ == "__main__":
     data = build()
-    out = Path(__file__).with_name("countries.json")
+    out = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "countries.json"
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     counts = {k: sum(r["type"] == k for r in data["countries"]) for k in ("member_state", "observer_state", "territory")}
     print(out, counts)

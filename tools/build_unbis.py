@@ -1,7 +1,7 @@
 """Build pipeline/data/unbis.json from the UNBIS Thesaurus scrape in ../shared/unbis.
 
 Offline helper, never run by the pipeline:
-    python pipeline/data/build_unbis.py ../shared/unbis
+    python tools/build_unbis.py ../shared/unbis
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def build(src: Path) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    out = Path(__file__).with_name("unbis.json")
+    out = Path(__file__).resolve().parents[1] / "pipeline" / "data" / "unbis.json"
     data = build(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/unbis"))
     out.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     print(f"{out}: {len(data['topics'])} concepts")
