@@ -13,6 +13,7 @@ import ctypes
 import functools
 from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_ulong, c_void_p
 from pathlib import Path
+from typing import Any, Callable
 
 from ..errors import PdfError, PipelineError
 from ..layout import words_from_chars
@@ -88,11 +89,11 @@ _PER_GLYPH = {"FPDFText_GetUnicode": ctypes.c_uint, "FPDFText_IsGenerated": c_in
 
 
 @functools.lru_cache(maxsize=1)
-def _per_glyph_api() -> dict[str, ctypes._CFuncPtr]:
+def _per_glyph_api() -> dict[str, Callable[..., Any]]:
     """The per-glyph functions without argument types: ctypes then passes a c_void_p
     handle, a Python int (a C int) and byref pointers as they are, a third to half the
     cost of a checked call, which is most of reading a page."""
-    functions = {}
+    functions: dict[str, Callable[..., Any]] = {}
     for name, restype in _PER_GLYPH.items():
         function = _api()[name]  # a new function object: _api()'s checked one stays as it is
         function.restype = restype
