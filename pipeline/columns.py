@@ -39,10 +39,9 @@ def _rows(words: Sequence[Word]) -> list[Row]:
 
 
 def _regions(rows: list[Row], rtl: bool, depth: int) -> list[Region]:
-    words = [w for row in rows for w in row]
     gutter = _find_gutter(rows) if depth > 0 and len(rows) >= 2 * config.MIN_COLUMN_LINES else None
     if gutter is None:
-        return [Region(words, 0, 1)]
+        return [Region([w for row in rows for w in row], 0, 1)]
     out: list[Region] = []
     for run, is_columns in _runs(rows, gutter):
         if not is_columns:
@@ -94,6 +93,8 @@ def _find_gutter(rows: list[Row]) -> tuple[float, float] | None:
             if x - start >= narrowest and start > 0 and x < len(profile):
                 strips.append((left + start, left + x))
             start = None
+    if not strips:
+        return None
     total = sum(profile)
     mass = list(accumulate(profile))
     candidates = [(g0, g1) for g0, g1 in strips

@@ -59,12 +59,14 @@ def words_from_chars(chars: Sequence[Char], x_tolerance: float = config.DEFAULT_
         row_top = char.top
         rows[-1].append(char)
     words: list[Word] = []
+    shift = config.FAUX_BOLD_SHIFT
     for row in rows:
         row.sort(key=_left_right)
         current: list[Char] = []
         kept: list[Char] = []
         for char in row:
-            if _overprinted(char, kept, y_tolerance):
+            # most chars stand clear of the last kept one: no need to look further back
+            if kept and kept[-1].x0 >= char.x0 - shift * (char.x1 - char.x0) and _overprinted(char, kept, y_tolerance):
                 continue
             kept.append(char)
             if current and (char.x0 - current[-1].x1 > x_tolerance or char.size != current[-1].size

@@ -13,6 +13,7 @@ import ctypes
 import functools
 from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_ulong, c_void_p
 from pathlib import Path
+from typing import Any, Callable
 
 from ..errors import PdfError, PipelineError
 from ..layout import page_of
@@ -81,6 +82,25 @@ def _api() -> ctypes.CDLL:
     return lib
 
 
+# The per-glyph calls, and their result types: integers and pointers only among their arguments
+_PER_GLYPH = {"FPDFText_GetUnicode": ctypes.c_uint, "FPDFText_IsGenerated": c_int,
+              "FPDFText_HasUnicodeMapError": c_int, "FPDFText_GetTextObject": c_void_p,
+              "FPDFText_GetLooseCharBox": c_int, "FPDFText_GetCharOrigin": c_int, "FPDFText_GetCharBox": c_int}
+
+
+@functools.lru_cache(maxsize=1)
+def _per_glyph_api() -> dict[str, Callable[..., Any]]:
+    """The per-glyph functions without argument types: ctypes then passes a c_void_p
+    handle, a Python int (a C int) and byref pointers as they are, a third to half the
+    cost of a checked call, which is most of reading a page."""
+    functions: dict[str, Callable[..., Any]] = {}
+    for name, restype in _PER_GLYPH.items():
+        function = _api()[name]  # a new function object: _api()'s checked one stays as it is
+        function.restype = restype
+        functions[name] = function
+    return functions
+
+
 def _open(path: Path) -> int:
     """pdfium's document handle, or the PdfError that says why there is none."""
     path = Path(path)
@@ -141,62 +161,59 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
         return []
-    get_unicode, get_object = api.FPDFText_GetUnicode, api.FPDFText_GetTextObject
-    is_generated, map_error = api.FPDFText_IsGenerated, api.FPDFText_HasUnicodeMapError
-    loose_box, get_origin = api.FPDFText_GetLooseCharBox, api.FPDFText_GetCharOrigin
+    fast, glyphs = _per_glyph_api(), c_void_p(textpage)  # the unchecked calls take the handle as an object
+    get_unicode, get_object = fast["FPDFText_GetUnicode"], fast["FPDFText_GetTextObject"]
+    is_generated, map_error = fast["FPDFText_IsGenerated"], fast["FPDFText_HasUnicodeMapError"]
+    loose_box, get_origin = fast["FPDFText_GetLooseCharBox"], fast["FPDFText_GetCharOrigin"]
     rect, ox, oy = _FSRect(), c_double(), c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     fonts: dict[int, _Font] = {}
     advances: dict[tuple[int, int], float] = {}  # (font, code): advance per unit of scale
     get_width, width = api.FPDFFont_GetGlyphWidth, c_float()
     width_ref = ctypes.byref(width)
+    get_ink, ink = fast["FPDFText_GetCharBox"], [c_double() for _ in range(4)]  # left, right, bottom, top
+    ink_refs = [ctypes.byref(edge) for edge in ink]
     upright: list[Char] = []
     rotated: list[Char] = []
     last: tuple[float, float, int] | None = None  # the previous glyph's origin and text object
     try:
         for i in range(api.FPDFText_CountChars(textpage)):
-            code = get_unicode(textpage, i)
-            loose_box(textpage, i, rect_ref)
-            if code in _GENERATED and (rect.left == rect.right or is_generated(textpage, i)):
+            code = get_unicode(glyphs, i)
+            loose_box(glyphs, i, rect_ref)
+            left, right = rect.left, rect.right
+            if code in _GENERATED and (left == right or is_generated(glyphs, i)):
                 continue  # pdfium's own spaces: generated, or empty ones where a right-to-left run turns
-            obj = get_object(textpage, i)
+            obj = get_object(glyphs, i)
             font = fonts.get(obj)
             if font is None:
                 font = fonts[obj] = _font(api, textpage, i, obj)
             fontname, size, descent, straight, handle, scale = font
-            get_origin(textpage, i, ox_ref, oy_ref)
+            get_origin(glyphs, i, ox_ref, oy_ref)
             # the origin, but the box's left edge for glyphs pdfium gives their text object's
             # origin, over half a box width to their left (a dot leader set with a character spacing)
             x, y = ox.value, oy.value
-            if x < rect.left - (rect.right - rect.left) / 2:
-                x = rect.left
-            text = "" if code == 0 or map_error(textpage, i) else "-" if code == _LINE_END_HYPHEN else chr(code)
+            if x < left - (right - left) / 2:
+                x = left
+            text = "" if code == 0 or map_error(glyphs, i) else "-" if code == _LINE_END_HYPHEN else chr(code)
             target = upright if straight else rotated
             if (x, y, obj) == last and target:  # a ligature's letters share one glyph (and its box)
                 glyph = target.pop()
-                target.append(Char(glyph.text + text, glyph.x0, max(glyph.x1, rect.right), glyph.top, glyph.bottom, size, fontname))
+                target.append(Char(glyph.text + text, glyph.x0, max(glyph.x1, right), glyph.top, glyph.bottom, size, fontname))
                 continue
             last = (x, y, obj)
             key = (handle, code)
             advance = advances.get(key)
             if advance is None:
                 advance = advances[key] = width.value if get_width(handle, code, 1.0, width_ref) else 0.0
-            x1 = rect.right
+            x1 = right
             if (code < _CONTEXTUAL_SCRIPTS and 0 < advance * scale < x1 - x - _OVERHANG
-                    and _ink_right(api, textpage, i) >= x1 - _OVERHANG):
+                    and (ink[1].value if get_ink(glyphs, i, *ink_refs) else 0.0) >= x1 - _OVERHANG):
                 x1 = x + advance * scale  # the loose box reaches the ink overhanging the advance (an italic "f")
             bottom = flip - y - descent
             target.append(Char(text, x, x1, bottom - size, bottom, size, fontname))
     finally:
         api.FPDFText_ClosePage(textpage)
     return upright if len(upright) >= len(rotated) else upright + rotated
-
-
-def _ink_right(api: ctypes.CDLL, textpage: int, index: int) -> float:
-    """The right edge of a glyph's tight box (its ink)."""
-    left, right, bottom, top = c_double(), c_double(), c_double(), c_double()
-    api.FPDFText_GetCharBox(textpage, index, *map(ctypes.byref, (left, right, bottom, top)))
-    return right.value
 
 
 def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int) -> _Font:

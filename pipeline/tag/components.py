@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -28,12 +29,24 @@ class Hit:
     inflected: bool = False
 
 
-def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon) -> list[tuple[Candidate, ...]]:
-    """Every token's readings, computed once per doc and shared by the components."""
+Readings = dict[int, tuple[Candidate, ...]]  # a token text's (orth id's) readings, in one pipeline
+
+
+def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon, readings: Readings | None = None) -> list[tuple[Candidate, ...]]:
+    """Every token's readings, computed once per doc and shared by the components;
+    ``readings`` keeps them per token text across docs (no Token object per token)."""
     # user_data takes any hashable key (spaCy's own are tuples) though it is typed dict[str, Any]
     cached: list[tuple[Candidate, ...]] | None = doc.user_data.get(("unsc_candidates", lang))  # type: ignore[call-overload]
     if cached is None or len(cached) != len(doc):
-        cached = [() if t.is_space else token_candidates(t.text, lexicon.nominal_lemma(t.text), lang) for t in doc]
+        readings = {} if readings is None else readings
+        cached = []
+        for orth in doc.to_array(ORTH).tolist():
+            found = readings.get(orth)
+            if found is None:
+                lexeme = doc.vocab[orth]
+                text = lexeme.text
+                found = readings[orth] = () if lexeme.is_space else token_candidates(text, lexicon.nominal_lemma(text), lang)
+            cached.append(found)
         doc.user_data[("unsc_candidates", lang)] = cached  # type: ignore[index]
     return cached
 
@@ -78,11 +91,12 @@ def _acceptable(doc: Doc, m: Match, shouting: bool) -> bool:
 Ranged = tuple[Hit, tuple[int, int]]  # a hit and its token range
 
 
-def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon) -> tuple[list[Ranged], list[Ranged]]:
+def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon,
+                   readings: Readings | None = None) -> tuple[list[Ranged], list[Ranged]]:
     """Longest non-overlapping entity matches, and the parent organizations named at the
     end of a body's name ("Comité exécutif de la CEI" also names the CEI), nested in them."""
     shouting = caps_text(doc)
-    matches = [m for m in index.find(doc_candidates(doc, lang, lexicon)) if _acceptable(doc, m, shouting)]
+    matches = [m for m in index.find(doc_candidates(doc, lang, lexicon, readings)) if _acceptable(doc, m, shouting)]
     chosen = longest_first(matches)
     parents: list[Ranged] = []
     for m in chosen:
@@ -109,9 +123,10 @@ class GazetteerComponent:
         self.lang = lang
         resources = pipeline_resources(nlp, lang)
         self.index, self.lexicon = resources.entities, resources.lexicon
+        self.readings: Readings = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon)
+        chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon, self.readings)
         doc._.unsc_entities = [h for h, _ in chosen + parents]
         doc._.unsc_ranges = {rng for _, rng in chosen + parents}
         doc.ents = [Span(doc, s, e, label="ORG" if h.payload.kind == "org" else "GPE") for h, (s, e) in chosen]
@@ -125,9 +140,10 @@ class TopicComponent:
         self.lang = lang
         resources = pipeline_resources(nlp, lang)
         self.index, self.lexicon = resources.topics, resources.lexicon
+        self.readings: Readings = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = longest_first(self.index.find(doc_candidates(doc, self.lang, self.lexicon)))
+        matches = longest_first(self.index.find(doc_candidates(doc, self.lang, self.lexicon, self.readings)))
         doc._.unsc_topics = [to_hit(doc, m) for m in matches]
         return doc
 
