@@ -39,7 +39,7 @@ lint: $(STAMP)  ## Run ruff and mypy --strict (settings in pyproject.toml)
 	$(PY) -m mypy --strict pipeline
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)
-	$(PY) -m pipeline.bench --raw $(RAW)
+	$(PY) tools/bench.py --raw $(RAW)
 
 report: $(STAMP)  ## Rewrite PROCESSED/report.html from the tables
 	$(PY) -m pipeline report $(PROCESSED)

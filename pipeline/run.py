@@ -102,7 +102,7 @@ class RunSummary:
 
 # Files of the package that do not make rows: scheduling, the folder, the views, tools.
 # Every other module and data file is part of the results version.
-NOT_RESULTS = ("__main__.py", "bench.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py",
+NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py",
                "templates")
 # the libraries whose upgrade may change the rows (the spaCy models are added to these)
 RESULT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pypdf", "spacy")

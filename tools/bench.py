@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import config
-from .types import NerMode
+from pipeline import config
+from pipeline.types import NerMode
 
 TARGETS = {
     "e2e_1_worker_vs_bare": 0.6,
@@ -121,15 +121,15 @@ def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> 
     already loaded)."""
     import pandas as pd
 
-    from . import tag
-    from .types import Paragraph
+    from pipeline import tag
+    from pipeline.types import Paragraph
 
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "raw"
         sample.mkdir()
         for pdf in sorted(corpus.glob("*__0000.pdf")):
             (sample / pdf.name).write_bytes(pdf.read_bytes())
-        from .run import run
+        from pipeline.run import run
 
         run(sample, Path(tmp) / "out", workers=1, report=False)
         docs = pd.read_parquet(Path(tmp) / "out" / "documents.parquet")
@@ -154,7 +154,7 @@ def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> 
 def ocr_speed(corpus: Path, pages: int = 3) -> float | None:
     """Pages per second of OCR alone (render, erase rules, Tesseract) on the corpus's
     first pages, one worker; None without Tesseract."""
-    from .engines import ocr
+    from pipeline.engines import ocr
 
     if ocr.unavailable():
         return None
@@ -181,7 +181,7 @@ def peak_memory_mb(corpus: Path, out: Path, workers: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python tools/bench.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw", type=Path, default=config.RAW_DIR, help="folder of sample PDFs (default: raw/)")
     parser.add_argument("--pages", type=int, default=200, help="minimum pages in the corpus (default: 200)")
