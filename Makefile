@@ -28,7 +28,7 @@ run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only wha
 	bash tools/install_tesseract.sh || true
 	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --engine $(ENGINE) --ner $(NER)
 
-test: $(STAMP)  ## Run the test suite (installs Chromium for the report test if missing)
+test: $(STAMP)  ## Run the test suite (installs Chromium and Tesseract for their tests if missing)
 	@echo "make test: the report's browser test needs Chromium and the OCR tests Tesseract; apt-get installs them when missing"
 	@bash tests/install_chromium.sh || true
 	@bash tools/install_tesseract.sh || true
