@@ -26,6 +26,7 @@ JOINT_SYMBOL_SEPARATOR = re.compile(r"\s*[-–—]\s*(?=[A-Z]{1,8}/)")
 REISSUE_MARK = re.compile(r"\s*\*+$")
 AGENDA_ITEM = re.compile(r"\d{1,3}(?:\s?\(?[a-z]\))?")
 TIME = re.compile(r"^\d{1,2}(?:[.:h]\s?\d{2})?\s*(?:a\.\s?m\.|p\.\s?m\.|h(?:eures)?|horas|ч\.?)?$", re.IGNORECASE)
+ORDINAL_SUFFIX = re.compile(r"^(?:st|nd|rd|th|e|er|eme|a|ª|-?е|-?я)\s+")  # "th meeting" beside a big "8699"
 MEETING = re.compile(r"^(?P<number>\d{2,5})\s?(?:st|nd|rd|th|e|er|ème|a|ª|-?е|-?я)?\.?(?:\s+(?P<word>\S.*))?$", re.IGNORECASE)
 
 
@@ -215,7 +216,7 @@ def _meeting_number(text: str, lines: Sequence[Line], i: int) -> int | None:
     word = lexicon.fold(m.group("word") or "")
     if word and word not in words:
         return None
-    if not word and not any(lexicon.fold(l.text).lstrip("stndrhe ").startswith(words)
+    if not word and not any(ORDINAL_SUFFIX.sub("", lexicon.fold(l.text)).startswith(words)
                             for l in lines[max(i - 2, 0):i + 3] if l is not lines[i]):
         return None
     return int(m.group("number"))

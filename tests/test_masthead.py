@@ -88,3 +88,10 @@ def test_distr_is_a_marker_only_as_a_word():
     lines = _lines((RIGHT, 40, "S/2024/998"), (RIGHT, 60, "Distr.: General"), (60, 120, "districts of the north"))
     head, n = read_masthead(lines, [], 792, [])
     assert head.distribution == "general" and n == 2
+
+
+@pytest.mark.parametrize("suffix", ["th meeting", "e séance"])
+def test_a_big_number_with_its_ordinal_and_word_beside_it(suffix):
+    lines = _lines((60, 40, "S/PV.8699"), (60, 100, "8699"), (90, 104, suffix), (60, 140, "9 January 2020"))
+    head, _ = read_masthead(lines, [], 792, [])
+    assert head.meeting_number == 8699
