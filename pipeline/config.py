@@ -21,7 +21,6 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR")
                  or (Path(_XDG_CACHE) if os.path.isabs(_XDG_CACHE) else Path.home() / ".cache") / "unsc-pipeline")
 
 
-
 def _installed_version() -> str:
     """The version of pyproject.toml, as installed (the one place it is written)."""
     try:

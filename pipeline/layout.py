@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 from . import config
 from .columns import column_regions
-from .scripts import RTL_CHAR, _is_rtl, bidi_order, join_words, logical_order
+from .scripts import RTL_CHAR, is_rtl, bidi_order, join_words, logical_order
 from .types import Char, Line, Page, Rule, Word
 
 FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
@@ -118,7 +118,7 @@ def make_line(page: int, words: list[Word]) -> Line:
     size = sizes.most_common(1)[0][0]
     body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
     words = sorted(words, key=lambda w: w.x0)
-    rtl = _is_rtl(words)
+    rtl = is_rtl(words)
     ordered = bidi_order(words) if rtl else words
     ocr = any(w.ocr for w in words)
     gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > column_gap(size, ocr))
@@ -166,7 +166,7 @@ def _superscripts_resolved(words: list[Word]) -> list[Word]:
 def page_lines(page: int, words: Sequence[Word]) -> list[Line]:
     """A page's lines in reading order: column by column where the page is set in
     columns (:mod:`pipeline.columns`), each line told its column."""
-    regions = column_regions(words, rtl=_is_rtl(words))
+    regions = column_regions(words, rtl=is_rtl(words))
     if len(regions) == 1:
         return lines_from_words(page, regions[0].words)
     return [replace(line, column=region.column, columns=region.columns)

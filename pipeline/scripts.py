@@ -72,7 +72,8 @@ def bidi_order(words: Sequence[Word]) -> list[Word]:
     return out + list(reversed(run))
 
 
-def _is_rtl(words: Sequence[Word]) -> bool:
+def is_rtl(words: Sequence[Word]) -> bool:
+    """Whether most of the words' letters are of a right-to-left script."""
     rtl = sum(len(RTL_CHAR.findall(w.text)) for w in words)
     return rtl > sum(len(w.text) for w in words) / 2
 

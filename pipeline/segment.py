@@ -549,8 +549,6 @@ def _name_candidates(title: str) -> Iterator[str]:
                 yield " ".join([ARABIC_PROCLITIC.sub("ال", words[0])] + words[1:])
 
 
-
-
 def letter_info(drafts: Sequence[Draft], known_type: DocType | None) -> LetterInfo:
     heads = [d.text for d in drafts[:8] if d.kind in ("title", "heading")]
     doc_type = doc_type_of(known_type, heads)
@@ -578,7 +576,6 @@ def mirrored_if_rtl(lines: Sequence[Line], page_sizes: Sequence[tuple[float, flo
     reading side, short last line) hold for Arabic as for Latin script."""
     return [replace(l, x0=page_sizes[l.page - 1][0] - l.x1, x1=page_sizes[l.page - 1][0] - l.x0) if l.rtl else l
             for l in lines]
-
 
 
 def segment(doc: ExtractedDocument) -> Segmented:
