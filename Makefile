@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 RAW ?= raw
 PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
-ENGINE ?= pdfplumber
+ENGINE ?= pdfium
 NER ?= model
 
 .DEFAULT_GOAL := help

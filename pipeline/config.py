@@ -32,7 +32,7 @@ def _installed_version() -> str:
 PIPELINE_VERSION = _installed_version()
 
 # --- extract -------------------------------------------------------------------------
-DEFAULT_ENGINE: Engine = "pdfplumber"  # or pdfium (faster): the default once it gives the same paragraphs (tests/test_engines.py)
+DEFAULT_ENGINE: Engine = "pdfium"  # pdfplumber is the reference (tests/test_engines.py); a right-to-left document is read by it
 DEFAULT_X_TOLERANCE = 1.5      # pt between chars of one word (pdfplumber's x_tolerance)
 DEFAULT_Y_TOLERANCE = 3        # pt between chars of one line (pdfplumber's y_tolerance)
 LINE_MERGE_TOLERANCE = 2.5     # pt: words whose tops differ less share a line

@@ -335,16 +335,20 @@ def test_a_paragraph_over_the_limit_fails_its_document(small_raw, monkeypatch):
     assert (error.source_file, error.error, error.stage) == ("wall.pdf", "ResourceLimit", "segment")
 
 
-def test_a_flate_bomb_costs_one_failed_row_under_the_memory_limit(small_raw, monkeypatch):
+@pytest.mark.parametrize("engine, stage, error", [
+    ("pdfplumber", "extract", "MemoryError"),  # pdfminer's inflating raises
+    ("pdfium", "run", "WorkerDied"),           # pdfium aborts its process: the worker dies, twice
+])
+def test_a_flate_bomb_costs_one_failed_row_under_the_memory_limit(small_raw, monkeypatch, engine, stage, error):
     monkeypatch.setattr(config, "WORKER_MEMORY_MB", 700)  # the workers read it when forked
     squeezer = zlib.compressobj(1)
     zeros = b"\0" * (1 << 20)
     deflated = b"".join(squeezer.compress(zeros) for _ in range(1536)) + squeezer.flush()  # 1.5 GB inflated
     write_stream_pdf(small_raw / "bomb.pdf", deflated, "/Filter /FlateDecode")
     out = small_raw.parent / "out"
-    summary = run(small_raw, out, workers=2, report=False)
+    summary = run(small_raw, out, workers=2, report=False, engine=engine)
     assert (summary.processed, summary.failed) == (3, 1)
     docs = tables(out)["documents"].set_index("source_file")
     assert docs.loc["bomb.pdf", "status"] == "failed"
-    error = tables(out)["errors"].iloc[0]
-    assert (error.stage, error.error) == ("extract", "MemoryError")
+    row = tables(out)["errors"].iloc[0]
+    assert (row.source_file, row.stage, row.error) == ("bomb.pdf", stage, error)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import PdfError
+from ..scripts import is_rtl
 from ..types import Engine, Page
 
 ENGINES: dict[Engine, str] = {"pdfium": "pdfium", "pdfplumber": "plumber"}  # engine: its module here
@@ -22,11 +23,17 @@ def _reader(engine: Engine) -> Callable[[Path], list[Page]]:
 
 def read_pages(path: Path, engine: Engine) -> tuple[list[Page], str | None]:
     """Every page's words and rules read with ``engine``, and None; or, when that engine
-    cannot read the file, the pages read with pdfplumber and why the engine could not.
-    Raises PdfError when no engine can read it."""
+    cannot read the file or its text is right-to-left, the pages read with pdfplumber and
+    why. Raises PdfError when no engine can read it."""
     try:
-        return _reader(engine)(Path(path)), None
+        pages = _reader(engine)(Path(path))
     except PdfError as exc:
         if engine == FALLBACK:
             raise
         return _reader(FALLBACK)(Path(path)), f"{engine}: {exc.problem}"
+    if engine != FALLBACK and is_rtl([word for page in pages for word in page.words]):
+        # pdfium's text page reorders right-to-left runs and mirrors their brackets itself, and
+        # takes a font's descent from the font file where the PDF declares none: its Arabic
+        # lines differ from the reference's
+        return _reader(FALLBACK)(Path(path)), f"{engine}: right-to-left text"
+    return pages, None

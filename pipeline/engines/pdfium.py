@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import os
 from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_ulong, c_void_p
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import PdfError, PipelineError
+from .. import config
+from ..errors import PdfError, PipelineError, ResourceLimit
 from ..layout import page_of
 from ..types import Char, Page
 from .plumber import page_rules
@@ -108,7 +110,7 @@ def _open(path: Path) -> int:
         raise PdfError(path, "file not found")
     if path.stat().st_size == 0:
         raise PdfError(path, "empty file (0 bytes)")
-    doc = _api().FPDF_LoadDocument(str(path).encode("utf-8"), None)
+    doc = _api().FPDF_LoadDocument(os.fsencode(path), None)  # the name's bytes as they are (not UTF-8 everywhere)
     if not doc:
         code = _api().FPDF_GetLastError()
         reason = {2: "not a PDF or damaged", 3: "damaged PDF", 4: "encrypted PDF (password)",
@@ -148,19 +150,24 @@ def _read_page(api: ctypes.CDLL, page: int, number: int) -> Page:
     else:
         width, height, mb_y0 = float(api.FPDF_GetPageWidthF(page)), float(api.FPDF_GetPageHeightF(page)), 0.0
     flip = height + 2 * mb_y0  # pdfplumber's top = height - (y - mediabox y0) + mediabox y0
-    chars = page_chars(api, page, flip)
+    chars = page_chars(api, page, flip, number)
     boxes = [(x0, flip - y1, x1, flip - y0) for x0, y0, x1, y1 in _path_boxes(api, page)]
     return page_of(number, width, height, chars, page_rules(number, boxes, width))
 
 
-def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
+def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> list[Char]:
     """The page's glyphs as Chars, top-left origin (``flip`` minus pdf y). pdfium's
     generated spaces and line breaks are left out; a glyph without Unicode (a kashida
     that stretches a justified Arabic word) keeps its box and reads as nothing; rotated
-    glyphs are margin labels, dropped unless most of the page is set that way."""
+    glyphs are margin labels, dropped unless most of the page is set that way. Raises
+    ResourceLimit for a page of over MAX_PAGE_CHARS glyphs (page ``number``)."""
     textpage = api.FPDFText_LoadPage(page)
     if not textpage:
         return []
+    count = api.FPDFText_CountChars(textpage)
+    if count > config.MAX_PAGE_CHARS:
+        api.FPDFText_ClosePage(textpage)
+        raise ResourceLimit(f"over {config.MAX_PAGE_CHARS:,} characters on page {number}")
     fast, glyphs = _per_glyph_api(), c_void_p(textpage)  # the unchecked calls take the handle as an object
     get_unicode, get_object = fast["FPDFText_GetUnicode"], fast["FPDFText_GetTextObject"]
     is_generated, map_error = fast["FPDFText_IsGenerated"], fast["FPDFText_HasUnicodeMapError"]
@@ -177,7 +184,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float) -> list[Char]:
     rotated: list[Char] = []
     last: tuple[float, float, int] | None = None  # the previous glyph's origin and text object
     try:
-        for i in range(api.FPDFText_CountChars(textpage)):
+        for i in range(count):
             code = get_unicode(glyphs, i)
             loose_box(glyphs, i, rect_ref)
             left, right = rect.left, rect.right
