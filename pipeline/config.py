@@ -81,9 +81,17 @@ OCR_RULE_MIN_WIDTH = 0.03        # dark runs this share of the page width long a
 OCR_WORD_HEIGHT_PER_POINT = {"x": 0.45, "asc": 0.7, "x_desc": 0.67, "asc_desc": 0.92}
 OCR_COLUMN_GAP_EMS = 2.5         # ems between two words of an OCR line: a column gap (a typed double space is less)
 OCR_LARGER_TYPE_RATIO = 1.5      # an OCR line this many times the page's size keeps its own (a masthead, a heading)
+# A misread list marker ("D." between "1." and "3.") is read as the list's next number when
+# it stands this many sizes from the previous marker's left edge at most…
+OCR_MARKER_ALIGN_SIZES = 1.5
+OCR_MARKER_LOOKAHEAD = 3         # …a marker at most this many numbers on carries the sequence on…
+OCR_MARKER_MAX_MISREAD = 2       # …and at most this many of its characters differ from the number
 OCR_SECONDS_PER_PAGE = 30.0      # added to a document's time limit for each page to read by OCR
-# Tesseract models of the ISO codes, and the job-number suffix of each language version.
-TESSERACT_MODELS = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara", "zh": "chi_sim"}
+# Tesseract models of the ISO codes, and the job-number suffix of each language version. French and
+# Spanish typescripts are read with English beside them, word by word: the fra model alone reads an
+# old typewriter's open 4 as "h" or "k" and "2." as "D." (S/ documents of 1980: 4 of 15 list
+# numbers), where eng+fra reads them (and the slower 400 dpi or a blurred image did worse).
+TESSERACT_MODELS = {"en": "eng", "fr": "fra+eng", "es": "spa+eng", "ru": "rus", "ar": "ara", "zh": "chi_sim"}
 OCR_SCRIPT_MODELS = {"Cyrillic": "ru", "Arabic": "ar", "Han": "zh", "HanS": "zh"}  # Tesseract OSD script -> language
 OCR_LATIN_PROBE = "eng+fra+spa"  # the model a Latin-script first page is read with to tell its language
 

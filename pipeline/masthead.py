@@ -156,7 +156,8 @@ def _dated(text: str) -> tuple[dt.date, str | None] | None:
     date, start, end = hit
     before = lexicon.fold(text[:start]).strip(" ,")
     after = text[end:].strip(" ,")
-    if before and before not in lexicon.folded(_weekdays()):
+    # single letters before it are specks (an emblem's or a stamp's edge read by OCR)
+    if before and before not in lexicon.folded(_weekdays()) and not all(len(t) == 1 and not t.isdigit() for t in before.split()):
         return None
     if after and not TIME.match(after):
         return None

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import config, lexicon, quality
+from . import confusions
 from ..errors import OcrUnavailable, PdfError
 from ..types import OcrReading, Page, TextSource, Word
 
@@ -64,7 +65,7 @@ def fill_pages(path: Path, pages: Sequence[Page], language_hint: str | None = No
             confidences += confs
     finally:
         images.close()
-    out = one_type_size(out)
+    out = confusions.repaired_pages(one_type_size(out))
     source: TextSource = "ocr" if len(todo) == len(pages) else "mixed"
     mean = sum(confidences) / len(confidences) if confidences else None
     return OcrReading(out, source, mean, language, len(todo), layer_quality)
@@ -198,9 +199,9 @@ def _correction_vocabulary() -> frozenset[str]:
 def corrected(text: str) -> str:
     """A word with Tesseract's usual confusions undone ("ORTGTNAL" -> "ORIGINAL",
     "$/23329" -> "S/23329") when the lexicon knows the result and not the word."""
-    for read, meant in _confusions()["symbol_prefixes"]:
-        if text.startswith(read) and text[len(read):][:1].isdigit():
-            return str(meant) + text[len(read):]
+    symbol = _symbol_repaired(text)
+    if symbol != text:
+        return symbol
     specks = len(text) - len(text.lstrip(_confusions()["specks"]))
     if 0 < specks < len(text) and text[specks].isdigit():
         return text[specks:]  # a speck read as a quote or a tilde before a number
@@ -208,10 +209,17 @@ def corrected(text: str) -> str:
     misread = [c for c in text if not c.isdigit() and c not in "-.,"]
     if sum(c.isdigit() for c in text) >= 4 and len(misread) == 1 and misread[0] in digits:
         return text.replace(misread[0], digits[misread[0]])  # "£0-34705": a job number
+    vocab = _correction_vocabulary()
+    for read, meant in _confusions()["marks_for_letters"]:
+        # a guillemet on a word's wrong side ("t«": it opens, "»n": it closes) is a letter
+        wrong_side = text.find(read, 1) if read == "«" else text.rfind(read, 0, len(text) - 1)
+        if wrong_side >= 0 and text[wrong_side - 1 if read == "«" else wrong_side + 1].isalpha():
+            fixed = text.replace(read, meant)
+            if fixed.strip(quality.EDGE_PUNCT).lower() in vocab:
+                return fixed
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 3 or not core.isalnum() or core.isdigit():
         return text
-    vocab = _correction_vocabulary()
     if core.lower() in vocab:
         return text
     for read, meant in _confusions()["pairs"]:
@@ -219,6 +227,27 @@ def corrected(text: str) -> str:
         if fixed != core and fixed.lower() in vocab:
             return text.replace(core, fixed)
     return text
+
+
+def _symbol_repaired(text: str) -> str:
+    """A UN symbol read with a digit for its series letter ("4/35/789": the grammar wants a
+    letter first) or with letters in its numbers ("S/1h31h"), as the symbol it is."""
+    digits = _confusions()["digits"]
+    for read, meant in _confusions()["symbol_prefixes"]:
+        rest = text[len(read):]
+        shape = "".join(digits.get(c, c) for c in rest)
+        # the symbol's own shape after its letter ("35/789", "23329"), not a fraction or a date
+        if text.startswith(read) and rest[:1].isdigit() and re.match(r"\d+(?:/[\w.]+)+$|\d{4,}", shape) \
+                and not re.match(r"\d{1,2}/\d{4}$", shape):
+            text = str(meant) + rest
+            break
+    if not re.match(r"[A-Z]{1,8}/\d", text):
+        return text
+    parts = text.split("/")
+    for i, part in enumerate(parts[1:], start=1):
+        if sum(c.isdigit() for c in part) >= 2 and all(c.isdigit() or c in digits for c in part.rstrip(".,;")):
+            parts[i] = "".join(digits.get(c, c) for c in part)
+    return "/".join(parts)
 
 
 def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float, float]]]:
