@@ -244,6 +244,15 @@ def test_the_stage_runs_the_ner_alone():
     assert pipelines.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
 
 
+def test_the_ner_multiplies_with_numpys_blas_on_one_thread():
+    from threadpoolctl import threadpool_info
+
+    for language in ("fr", "en"):
+        assert not any(node.ops.use_blis for node in pipelines.build_nlp(language).get_pipe("ner").model.walk())
+    with pipelines.one_blas_thread():
+        assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
 # --- compiled resources and their cache ---------------------------------------------------------
 def test_resources_are_cached_and_compiled_again_when_unreadable_or_stale(tmp_path, monkeypatch):
     nlp = pipelines.build_nlp("es")
