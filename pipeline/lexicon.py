@@ -145,3 +145,17 @@ def starts_with_any(text: str, phrases: Sequence[str]) -> bool:
     if len(head) < room - 16 and len(text) > room:  # combining marks took up the room
         head = fold(text)
     return head.startswith(prefixes)
+
+
+@cache
+def _run_on_words(language: str | None) -> frozenset[str]:
+    lists = {k: v for k, v in terms()["run_on_words"].items() if not k.startswith("_")}
+    chosen = [lists[language]] if language in lists else list(lists.values()) if language is None else []
+    return frozenset(fold(w) for words in chosen for w in words)
+
+
+def runs_on(text: str, language: str | None) -> bool:
+    """Whether ``text`` ends with a word no sentence ends with in ``language`` (an
+    article, a preposition: "addressed to the"); any language's when it is unknown."""
+    words = text.split()
+    return bool(words) and fold(words[-1]) in _run_on_words(language)

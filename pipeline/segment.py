@@ -50,9 +50,10 @@ class Layout:
     body_size: float
     pitch: float
     frames: dict[tuple[int, int], tuple[float, float]]
+    language: str | None = None  # the text's: a line ending in one of its articles runs on
 
     @classmethod
-    def of(cls, lines: Sequence[Line]) -> Layout:
+    def of(cls, lines: Sequence[Line], language: str | None = None) -> Layout:
         size = body_size(lines)
         body = [l for l in lines if abs(l.size - size) < config.SAME_SIZE_TOLERANCE] or list(lines)
         steps = [b.top - a.top for a, b in zip(body, body[1:])
@@ -62,7 +63,7 @@ class Layout:
         for key in {(l.columns, l.column) for l in lines}:
             framed = [l for l in body if (l.columns, l.column) == key] or [l for l in lines if (l.columns, l.column) == key]
             frames[key] = _margins(framed)
-        return cls(size, pitch, frames)
+        return cls(size, pitch, frames, language)
 
     def left_of(self, line: Line) -> float:
         return self.frames[(line.columns, line.column)][0]
@@ -184,7 +185,10 @@ def _between_rows(lines: Sequence[Line], rows: Sequence[bool], i: int, layout: L
 # --- paragraphs within a zone ---------------------------------------------------------
 
 def _ends_paragraph(line: Line, layout: Layout) -> bool:
-    """The line stops short of the right margin after a sentence end."""
+    """The line stops short of the right margin or after a sentence end, and not on a
+    word that no sentence ends with ("addressed to the" over a centred "Secretary-General")."""
+    if lexicon.runs_on(line.text, layout.language):
+        return False
     short = line.x1 < layout.right_of(line) - layout.body_size * config.SHORT_LINE_SIZES
     return short or bool(SENTENCE_END.search(line.text.rstrip()))
 
@@ -586,7 +590,7 @@ def segment(doc: ExtractedDocument) -> Segmented:
     known_type = masthead_doc_type(doc.masthead)
     record = known_type == "meeting_record"
     lines = mirrored_if_rtl(doc.lines, doc.page_sizes)
-    layout = Layout.of(lines)
+    layout = Layout.of(lines, doc.masthead.language)
     blocks = [p for block in zone_blocks(lines, doc.rules, layout) for p in split_paragraphs(block, layout)]
     if record:
         blocks = _labelled_blocks(blocks)

@@ -131,6 +131,18 @@ def test_paragraph_breaks_from_gaps_indents_and_pages():
     assert starts_paragraph(heading, _line("La Fédération", 153.6, 125), LAYOUT, "body")
 
 
+@pytest.mark.parametrize("language, first, runs_on", [
+    ("en", "of Palestine to the United Nations addressed to the", True),
+    ("fr", "au Secrétaire général par le Représentant permanent de la", True),
+    ("en", "of Palestine to the United Nations, with the annex.", False),
+    ("en", "the last words of a paragraph", False),
+])
+def test_a_short_line_ending_in_an_article_runs_on_to_an_indented_line(language, first, runs_on):
+    layout = Layout(body_size=10.0, pitch=12.0, frames={(1, 0): (117.6, 498.0)}, language=language)
+    short = _line(first, 117.6, 100, x1=420)  # flush left: not centred with the next line
+    assert starts_paragraph(short, _line("Secretary-General", 236, 112, x1=343), layout, "body") is not runs_on
+
+
 @pytest.mark.parametrize("title", [
     "2016年10月14日俄罗斯联邦常驻联合国代表给秘书长的信",
     "رسالة مؤرخة 14 تشرين الأول/أكتوبر 2016 موجهة إلى الأمين العام من الممثل الدائم للاتحاد الروسي لدى الأمم المتحدة",
