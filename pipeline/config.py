@@ -86,6 +86,7 @@ OCR_LARGER_TYPE_RATIO = 1.5      # an OCR line this many times the page's size k
 OCR_MARKER_ALIGN_SIZES = 1.5
 OCR_MARKER_LOOKAHEAD = 3         # …a marker at most this many numbers on carries the sequence on…
 OCR_MARKER_MAX_MISREAD = 2       # …and at most this many of its characters differ from the number
+OCR_LABEL_ALIGN_SIZES = 0.5      # labels ("May:") of one column start within this many sizes of each other
 # Second readings (pipeline.engines.reread), in one block (psm 6) each: words read with less
 # confidence than this are read again alone, a margin of this share of their height around them,
 # and the new reading kept when its confidence is this much higher…

@@ -67,7 +67,7 @@ def _label_colons(words: list[Word]) -> list[Word]:
         if not (word.ocr and len(stem) >= 2 and word.text[-1] in lookalikes and stem.isalpha()
                 and word.text.lower() not in known_words() and stem.lower() in known_words()):
             continue
-        aligned = [w for w in words if w.ocr and w is not word and abs(w.x0 - word.x0) <= word.size * config.OCR_MARKER_ALIGN_SIZES]
+        aligned = [w for w in words if w.ocr and w is not word and abs(w.x0 - word.x0) <= word.size * config.OCR_LABEL_ALIGN_SIZES]
         above = max((w for w in aligned if w.bottom <= word.top), key=lambda w: w.top, default=None)
         below = min((w for w in aligned if w.top >= word.bottom), key=lambda w: w.top, default=None)
         if above is not None and below is not None and all(_is_label(w.text) for w in (above, below)):
