@@ -18,7 +18,7 @@ import statistics
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .. import config, lexicon, quality
 from . import confusions, reread

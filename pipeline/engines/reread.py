@@ -46,7 +46,8 @@ def _doubts_reread(image: Image, data: Reading, words: list[int], read: Reader) 
     """Words read with a confidence below config.OCR_DOUBTFUL_CONFIDENCE read again, each
     alone with a margin of white around it (a neighbour's shapes no longer pull the reading
     off), all in one image of stacked crops read as one block; a reading replaces the first
-    when Tesseract is surer of it by config.OCR_REREAD_GAIN."""
+    when Tesseract is surer of it by config.OCR_REREAD_GAIN, and it neither drops characters
+    ("47/60" for "A/47/60": the crop lost a part) nor breaks a bracket pair."""
     from PIL import Image as PILImage
 
     doubtful = [i for i in words if float(data["conf"][i]) < config.OCR_DOUBTFUL_CONFIDENCE
@@ -73,7 +74,8 @@ def _doubts_reread(image: Image, data: Reading, words: list[int], read: Reader) 
     for i, (x0, y0, width, height) in zip(doubtful, offsets):
         best = _best_overlap(again, found, (x0, y0, x0 + width, y0 + height))
         if best is not None and float(again["conf"][best]) >= float(data["conf"][i]) + config.OCR_REREAD_GAIN \
-                and _unpaired(str(again["text"][best])) <= _unpaired(str(data["text"][i])):
+                and _unpaired(str(again["text"][best])) <= _unpaired(str(data["text"][i])) \
+                and len(str(again["text"][best])) >= len(str(data["text"][i])):
             out["text"][i], out["conf"][i] = again["text"][best], again["conf"][best]
     return out
 
