@@ -86,6 +86,20 @@ OCR_LARGER_TYPE_RATIO = 1.5      # an OCR line this many times the page's size k
 OCR_MARKER_ALIGN_SIZES = 1.5
 OCR_MARKER_LOOKAHEAD = 3         # …a marker at most this many numbers on carries the sequence on…
 OCR_MARKER_MAX_MISREAD = 2       # …and at most this many of its characters differ from the number
+OCR_LABEL_ALIGN_SIZES = 0.5      # labels ("May:") of one column start within this many sizes of each other
+# Second readings (pipeline.engines.reread), in one block (psm 6) each: words read with less
+# confidence than this are read again alone, a margin of this share of their height around them,
+# and the new reading kept when its confidence is this much higher…
+OCR_REREAD_SEGMENTATION = 6
+OCR_DOUBTFUL_CONFIDENCE = 65.0
+OCR_REREAD_MARGIN = 0.5
+OCR_REREAD_GAIN = 15.0
+# …and ink the page pass left unread is read with the pass's words painted out (this share of
+# the usual word height around each), a word found there kept when this sure and this tall against
+# the usual word (lowest, highest ratio), between two words the pass read on its line.
+OCR_UNREAD_PAD = 0.1
+OCR_UNREAD_MIN_CONFIDENCE = 80.0
+OCR_UNREAD_HEIGHTS = (0.6, 1.5)
 OCR_SECONDS_PER_PAGE = 30.0      # added to a document's time limit for each page to read by OCR
 # Tesseract models of the ISO codes, and the job-number suffix of each language version. French and
 # Spanish typescripts are read with English beside them, word by word: the fra model alone reads an

@@ -70,3 +70,20 @@ def test_a_masthead_date_behind_specks_is_the_date_and_one_behind_words_is_not()
 
     assert masthead._dated("é æ 29 décembre 1980") is not None
     assert masthead._dated("Lettre du 29 décembre 1980") is None
+
+
+def test_the_word_after_an_elided_article_is_corrected_and_known_words_kept():
+    assert ocr.corrected("l'honme") == "l'homme"  # "n" read for "m", after "l'"
+    assert ocr.corrected("d'honme,") == "d'homme,"
+    assert ocr.corrected("l'Europe") == "l'Europe"
+    assert ocr.corrected("Hamon") == "Hamon"  # a name the lexicon does not know: no "m" made of its "n"
+
+
+def test_a_labels_misread_colon_is_restored_between_aligned_labels():
+    lines = ["6) 8 May: Amana", "7) 23 Mays Azmi", "8) 20 Jul: Yasser"]
+    fixed = confusions.repaired_pages([page(lines)])[0]
+    assert [w.text for w in fixed.words if w.x0 == 130.0] == ["May:", "May:", "Jul:"]
+    prose = ["The Mays met:", "and the Mays went", "away then"]  # no labels above and below
+    assert [w.text for w in confusions.repaired_pages([page(prose)])[0].words] == " ".join(prose).split()
+    last = confusions.repaired_pages([page(lines[:2])])[0]  # no label below it: the list's end, left as read
+    assert [w.text for w in last.words if w.x0 == 130.0] == ["May:", "Mays"]

@@ -1,17 +1,20 @@
 """OCR-confusion repair that needs more than the word itself: a list item's marker is
 read again by the list's own sequence (an item "381" between "37)" and "39)" is
-"38)"), and a line's quotation marks by the one that closes them.
+"38)"), a line's quotation marks by the one that closes them, and a label's colon by the
+labels above and below it ("Mays" between "May:" and "Jun:" is "May:").
 
 Lines are an OCR page's runs of words that share a box top and bottom (Tesseract's
 lines, as :func:`pipeline.engines.ocr.read_image` sets them).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from functools import lru_cache
+from typing import Any, Sequence
 
-from .. import config
+from .. import config, quality
 from ..types import Page, Word
 
 MARKER = re.compile(r"^(?P<number>\d{1,3})(?P<close>[.)])$")
@@ -29,15 +32,51 @@ class _Marker:
     size: float
 
 
+@lru_cache(maxsize=1)
+def table() -> dict[str, Any]:
+    """The confusion data (pipeline/data/ocr_confusions.json)."""
+    found: dict[str, Any] = json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
+    return found
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset[str]:
+    """The lower-case words of every language's lexicon: what a repair may produce."""
+    return frozenset().union(*(quality.vocabulary(language) for language in config.SPACY_MODELS))
+
+
 def repaired_pages(pages: Sequence[Page]) -> list[Page]:
-    """The pages with their OCR lines' list markers and quotation marks repaired."""
+    """The pages with their OCR lines' list markers, quotation marks and labels' colons repaired."""
     lines = [(p, line) for p, page in enumerate(pages) for line in _lines(page.words)]
     firsts = _list_markers([line[0] for _, line in lines])
     fixed: list[list[Word]] = [[] for _ in pages]
     for (p, line), first in zip(lines, firsts):
         fixed[p] += _quotes_paired([first, *line[1:]])
-    return [replace(page, words=words) if any(w.ocr for w in page.words) else page
+    return [replace(page, words=_label_colons(words)) if any(w.ocr for w in page.words) else page
             for page, words in zip(pages, fixed)]
+
+
+def _label_colons(words: list[Word]) -> list[Word]:
+    """A page's OCR words with a label's misread colon restored: a word the lexicon does not
+    know, that is a known word and a colon look-alike ("Mays"), between labels (words
+    ending in a colon) at its left edge on the nearest lines above and below."""
+    lookalikes = table()["colon_lookalikes"]
+    out = list(words)
+    for i, word in enumerate(words):
+        stem = word.text[:-1]
+        if not (word.ocr and len(stem) >= 2 and word.text[-1] in lookalikes and stem.isalpha()
+                and word.text.lower() not in known_words() and stem.lower() in known_words()):
+            continue
+        aligned = [w for w in words if w.ocr and w is not word and abs(w.x0 - word.x0) <= word.size * config.OCR_LABEL_ALIGN_SIZES]
+        above = max((w for w in aligned if w.bottom <= word.top), key=lambda w: w.top, default=None)
+        below = min((w for w in aligned if w.top >= word.bottom), key=lambda w: w.top, default=None)
+        if above is not None and below is not None and all(_is_label(w.text) for w in (above, below)):
+            out[i] = replace(word, text=stem + ":")
+    return out
+
+
+def _is_label(text: str) -> bool:
+    return len(text) >= 3 and text.endswith(":") and text[:-1].isalpha()
 
 
 def _lines(words: Sequence[Word]) -> list[list[Word]]:

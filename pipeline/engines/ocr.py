@@ -11,19 +11,18 @@ number's suffix "(E)" first).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import statistics
 from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .. import config, lexicon, quality
-from . import confusions
+from . import confusions, reread
+from .confusions import known_words, table
 from ..errors import OcrUnavailable, PdfError
 from ..types import OcrReading, Page, TextSource, Word
 
@@ -135,13 +134,10 @@ def read_image(image: Image, model: str, width: float, height: float) -> tuple[l
     """Tesseract's words on one page image, as Words in PDF points, and their confidences.
     A page is one typescript: its lines take the page's size, unless one is set clearly
     larger (a masthead, a heading)."""
-    import pytesseract
+    def read(part: Image, segmentation: int) -> reread.Reading:
+        return _tesseract_data(part, model, segmentation)
 
-    pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
-    try:
-        data = pytesseract.image_to_data(image, lang=model, config=f"--psm {config.OCR_PAGE_SEGMENTATION}", output_type=pytesseract.Output.DICT)
-    except pytesseract.TesseractError as exc:
-        raise OcrUnavailable(f"Tesseract could not read a page with model {model!r}: {exc}") from exc
+    data = reread.completed(image, read(image, config.OCR_PAGE_SEGMENTATION), read)
     sx, sy = width / image.width, height / image.height
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, text in enumerate(data["text"]):
@@ -167,12 +163,25 @@ def read_image(image: Image, model: str, width: float, height: float) -> tuple[l
     return words, confidences
 
 
+def _tesseract_data(image: Image, model: str, segmentation: int) -> reread.Reading:
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = config.TESSERACT_CMD
+    try:
+        found: reread.Reading = pytesseract.image_to_data(image, lang=model, config=f"--psm {segmentation}",
+                                                          output_type=pytesseract.Output.DICT)
+    except pytesseract.TesseractError as exc:
+        raise OcrUnavailable(f"Tesseract could not read a page with model {model!r}: {exc}") from exc
+    return found
+
+
 def _median(values: list[float]) -> float:
     return float(round(statistics.median(values) * 2) / 2) if values else 0.0
 
 
 ASCENDERS = re.compile(r"[A-Z0-9bdfhiklt'\"()\[\]/!?&%$]")
 DESCENDERS = re.compile(r"[gjpqy,;()\[\]]")
+ELIDED = re.compile(r"(?P<head>[^\W\d_]{1,3}['’])(?P<word>[^\W\d_]{3,})$")  # "l'", "d'", "qu'" and a word
 
 
 def word_size(height: float, text: str) -> float:
@@ -185,32 +194,21 @@ def word_size(height: float, text: str) -> float:
     return height / config.OCR_WORD_HEIGHT_PER_POINT[key]
 
 
-@lru_cache(maxsize=1)
-def _confusions() -> dict[str, Any]:
-    found: dict[str, Any] = json.loads((config.DATA_DIR / "ocr_confusions.json").read_text(encoding="utf-8"))
-    return found
-
-
-@lru_cache(maxsize=1)
-def _correction_vocabulary() -> frozenset[str]:
-    return frozenset().union(*(quality.vocabulary(language) for language in config.SPACY_MODELS))
-
-
 def corrected(text: str) -> str:
     """A word with Tesseract's usual confusions undone ("ORTGTNAL" -> "ORIGINAL",
     "$/23329" -> "S/23329") when the lexicon knows the result and not the word."""
     symbol = _symbol_repaired(text)
     if symbol != text:
         return symbol
-    specks = len(text) - len(text.lstrip(_confusions()["specks"]))
+    specks = len(text) - len(text.lstrip(table()["specks"]))
     if 0 < specks < len(text) and text[specks].isdigit():
         return text[specks:]  # a speck read as a quote or a tilde before a number
-    digits = _confusions()["digits"]
+    digits = table()["digits"]
     misread = [c for c in text if not c.isdigit() and c not in "-.,"]
     if sum(c.isdigit() for c in text) >= 4 and len(misread) == 1 and misread[0] in digits:
         return text.replace(misread[0], digits[misread[0]])  # "£0-34705": a job number
-    vocab = _correction_vocabulary()
-    for read, meant in _confusions()["marks_for_letters"]:
+    vocab = known_words()
+    for read, meant in table()["marks_for_letters"]:
         # a guillemet on a word's wrong side ("t«": it opens, "»n": it closes) is a letter
         wrong_side = text.find(read, 1) if read == "«" else text.rfind(read, 0, len(text) - 1)
         if wrong_side >= 0 and text[wrong_side - 1 if read == "«" else wrong_side + 1].isalpha():
@@ -218,11 +216,14 @@ def corrected(text: str) -> str:
             if fixed.strip(quality.EDGE_PUNCT).lower() in vocab:
                 return fixed
     core = text.strip(quality.EDGE_PUNCT)
+    elided = ELIDED.match(core)
+    if elided:  # "l'honme": the word after an elided article or pronoun
+        return text.replace(core, elided.group("head") + corrected(elided.group("word")))
     if len(core) < 3 or not core.isalnum() or core.isdigit():
         return text
     if core.lower() in vocab:
         return text
-    for read, meant in _confusions()["pairs"]:
+    for read, meant in table()["pairs"]:
         fixed = core.replace(read, meant)
         if fixed != core and fixed.lower() in vocab:
             return text.replace(core, fixed)
@@ -232,8 +233,8 @@ def corrected(text: str) -> str:
 def _symbol_repaired(text: str) -> str:
     """A UN symbol read with a digit for its series letter ("4/35/789": the grammar wants a
     letter first) or with letters in its numbers ("S/1h31h"), as the symbol it is."""
-    digits = _confusions()["digits"]
-    for read, meant in _confusions()["symbol_prefixes"]:
+    digits = table()["digits"]
+    for read, meant in table()["symbol_prefixes"]:
         rest = text[len(read):]
         shape = "".join(digits.get(c, c) for c in rest)
         # the symbol's own shape after its letter ("35/789", "23329"), not a fraction or a date
@@ -255,11 +256,11 @@ def split_glued(text: str, x0: float, x1: float) -> list[tuple[str, tuple[float,
     words, boxes shared by their characters: where a capital follows a small letter, or,
     when the lexicon knows both parts and not the whole, where a common short word stands
     at an end beside one of three letters or more."""
-    vocab = _correction_vocabulary()
+    vocab = known_words()
     core = text.strip(quality.EDGE_PUNCT)
     if len(core) < 4 or not core.isalpha() or core.lower() in vocab:
         return [(text, (x0, x1))]
-    short = set(_confusions()["glued_short_words"])
+    short = set(table()["glued_short_words"])
     lead = text.index(core)
     for cut in range(2, len(core) - 1):
         left, right = core[:cut], core[cut:]
