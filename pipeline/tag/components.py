@@ -116,6 +116,9 @@ if not Doc.has_extension("unsc_topics"):
     Doc.set_extension("unsc_topics", default=None)
 
 
+PRESET_LABELS = {"org": "ORG", "country": "GPE"}  # the label of a gazetteer hit preset for the NER, by kind
+
+
 class GazetteerComponent:
     """Finds known organizations and States; sets them as doc.ents for the NER to respect."""
 
@@ -129,7 +132,7 @@ class GazetteerComponent:
         chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon, self.readings)
         doc._.unsc_entities = [h for h, _ in chosen + parents]
         doc._.unsc_ranges = {rng for _, rng in chosen + parents}
-        doc.ents = [Span(doc, s, e, label="ORG" if h.payload.kind == "org" else "GPE") for h, (s, e) in chosen]
+        doc.ents = [Span(doc, s, e, label=PRESET_LABELS.get(h.payload.kind, "GPE")) for h, (s, e) in chosen]
         return doc
 
 

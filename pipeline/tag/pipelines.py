@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import spacy
@@ -16,6 +17,7 @@ from .. import config
 from ..folding import FALLBACK_LANGUAGE
 from ..types import NerMode
 from . import components  # noqa: F401  (registers the components' factories)
+from .components import PRESET_LABELS
 from .charsets import charsets_optimized_once
 from .dictionary import Lexicon
 from .resources import pipeline_resources
@@ -37,11 +39,17 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
         except OSError:
             continue
         if "ner" in nlp.pipe_names:
+            recognizer: Any = nlp.get_pipe("ner")  # a TrainablePipe; spaCy types the pipeline as plain callables
+            # spaCy widens the NER's output layer for a preset label it lacks (the French
+            # model has no GPE) when the first document brings one: done here, every
+            # document is read by the same model, whatever came before it in the process
+            for label in PRESET_LABELS.values():
+                if label not in recognizer.labels:
+                    recognizer.add_label(label)
             # numpy's BLAS multiplies the NER's matrices faster than blis, thinc's default
-            # (its kernels are tuned to the CPU): the same spans, a third sooner, on one
-            # thread (one_blas_thread)
+            # (its kernels are tuned to the CPU): the same spans, a third sooner (one_blas_thread)
             ops = NumpyOps(use_blis=False)
-            for node in nlp.get_pipe("ner").model.walk():  # type: ignore[attr-defined]  # ner is a TrainablePipe
+            for node in recognizer.model.walk():
                 node.ops = ops
         return nlp
     log.warning("spaCy model %s for %r is not installed: tagging with rules only", name, lang)
@@ -53,12 +61,12 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """numpy's BLAS limited to one thread while the NER runs: the workers already use
-    every core, and OpenBLAS threads that spin on a busy machine made the NER slower
-    than blis."""
-    limit: contextlib.AbstractContextManager[Any] = _blas().limit(limits=1, user_api="blas")
-    return limit
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """numpy's BLAS on one thread while the NER runs: the workers already use every core,
+    and OpenBLAS threads that spin on a busy machine made the NER slower than blis."""
+    with _blas().limit(limits=1, user_api="blas"):
+        yield
 
 
 def normalize_language(language: str | None) -> str:
