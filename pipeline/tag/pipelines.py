@@ -17,8 +17,8 @@ from .. import config
 from ..folding import FALLBACK_LANGUAGE
 from ..types import NerMode
 from . import components  # noqa: F401  (registers the components' factories)
-from .components import PRESET_LABELS
 from .charsets import charsets_optimized_once
+from .components import PRESET_LABELS
 from .dictionary import Lexicon
 from .resources import pipeline_resources
 
@@ -39,21 +39,26 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
         except OSError:
             continue
         if "ner" in nlp.pipe_names:
-            recognizer: Any = nlp.get_pipe("ner")  # a TrainablePipe; spaCy types the pipeline as plain callables
-            # spaCy widens the NER's output layer for a preset label it lacks (the French
-            # model has no GPE) when the first document brings one: done here, every
-            # document is read by the same model, whatever came before it in the process
-            for label in PRESET_LABELS.values():
-                if label not in recognizer.labels:
-                    recognizer.add_label(label)
-            # numpy's BLAS multiplies the NER's matrices faster than blis, thinc's default
-            # (its kernels are tuned to the CPU): the same spans, a third sooner (one_blas_thread)
-            ops = NumpyOps(use_blis=False)
-            for node in recognizer.model.walk():
-                node.ops = ops
+            _prepare_ner(nlp.get_pipe("ner"))
         return nlp
     log.warning("spaCy model %s for %r is not installed: tagging with rules only", name, lang)
     return None
+
+
+def _prepare_ner(recognizer: Any) -> None:
+    """The NER made ready once, before any document (``recognizer``: a TrainablePipe,
+    which spaCy types as a plain callable)."""
+    # spaCy widens the NER's output layer for a preset label it lacks (the French model has
+    # no GPE) when the first document brings one: done here, every document is read by the
+    # same model, whatever came before it in the process
+    for label in PRESET_LABELS.values():
+        if label not in recognizer.labels:
+            recognizer.add_label(label)
+    # numpy's BLAS multiplies the NER's matrices faster than blis, thinc's default (its
+    # kernels are tuned to the CPU): the same spans, a third sooner (one_blas_thread)
+    ops = NumpyOps(use_blis=False)
+    for node in recognizer.model.walk():
+        node.ops = ops
 
 
 @functools.cache
