@@ -579,11 +579,15 @@ class WorkerPool:
                     except (EOFError, OSError):  # the extracting process died: start over
                         results = []
                     waiting = None
+                    ahead: list[Job] = []
                     for source, result in itertools.zip_longest(extracted_ahead, results):
                         if isinstance(result, Outcome):
                             yield result
                         else:
-                            queue.append((source, result))
+                            ahead.append((source, result))
+                    # the head starts are the biggest documents: next, not last, so that no
+                    # worker is left finishing one while the other has nothing to do
+                    queue.extendleft(reversed(ahead))
                 for worker in busy:
                     if worker.conn in ready or worker.process.sentinel in ready:
                         yield from self._collect(worker, queue)
