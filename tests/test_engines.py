@@ -75,6 +75,17 @@ def test_a_right_to_left_document_is_read_by_pdfplumber_and_says_why(name):
     assert pages == reference
 
 
+def test_a_right_to_left_document_pdfplumber_cannot_read_keeps_pdfiums_reading(monkeypatch):
+    from pipeline.engines import plumber
+
+    def refuse(path):
+        raise PdfError(path, "damaged PDF")
+
+    monkeypatch.setattr(plumber, "read_pages", refuse)
+    pages, why = engines.read_pages(FIXTURES / "letter_ar.pdf", "pdfium")
+    assert why is None and any(w.text for p in pages for w in p.words)
+
+
 def test_pdfium_alone_still_mirrors_right_to_left_brackets():
     """Why the rule above exists: pdfium's text page mirrors brackets in right-to-left runs
     (and takes descents from the font file). When this fails, the rule can go."""

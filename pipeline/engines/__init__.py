@@ -35,5 +35,8 @@ def read_pages(path: Path, engine: Engine) -> tuple[list[Page], str | None]:
         # pdfium's text page reorders right-to-left runs and mirrors their brackets itself, and
         # takes a font's descent from the font file where the PDF declares none: its Arabic
         # lines differ from the reference's
-        return _reader(FALLBACK)(Path(path)), f"{engine}: right-to-left text"
+        try:
+            return _reader(FALLBACK)(Path(path)), f"{engine}: right-to-left text"
+        except PdfError:
+            pass  # the reference cannot read it: pdfium's reading is better than none
     return pages, None
