@@ -446,6 +446,15 @@ def test_the_model_runs_only_where_a_word_outside_the_gazetteer_reads_as_a_name(
     assert model_spans.needs_model(gazetteer_only("le représentant de la Zorglubie"), lexicon)
 
 
+@pytest.mark.parametrize("text, wanted", [
+    ("We thank them. They agreed with it.", False),  # stop words where any word takes a capital
+    ("We thank Mr. Zorglub.", True),
+])
+def test_a_sentence_opening_stop_word_is_no_name(text, wanted):
+    nlp, lexicon = pipelines.build_nlp("en"), pipelines.lexicon_of("en")
+    assert model_spans.needs_model(nlp.get_pipe("unsc_gazetteer")(nlp.make_doc(text)), lexicon) is wanted
+
+
 def test_rules_mode_keeps_the_gazetteer_and_topics_and_drops_the_model():
     texts = ("M. Serguei Ivanov, Secrétaire général de l'Organisation du Traité de sécurité collective, "
              "a rencontré le Conseil de sécurité sur la lutte contre le terrorisme.",)

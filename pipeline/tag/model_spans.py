@@ -64,13 +64,15 @@ def _capital_by_position(token: Token) -> bool:
 
 def reads_as_name(token: Token, lexicon: Lexicon | None) -> bool:
     """Whether a word reads as part of a name, without a tagger: an acronym, a capital
-    where the language doesn't need one, or a capitalized word no dictionary knows."""
+    where the language doesn't need one, or a capitalized word that neither the dictionary
+    nor the stop words know ("The", "We" opening a sentence: the lemmatizer's tables
+    leave function words out)."""
     text = token.text
     if len(text) > 1 and text.isupper():
         return True
     if not text[:1].isupper():
         return False
-    return not _capital_by_position(token) or not (lexicon and lexicon.is_common(text))
+    return not _capital_by_position(token) or not ((lexicon and lexicon.is_common(text)) or token.is_stop)
 
 
 PERSON_LABELS = {"PER", "PERSON"}
