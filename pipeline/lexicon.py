@@ -150,8 +150,9 @@ def starts_with_any(text: str, phrases: Sequence[str]) -> bool:
 @cache
 def _run_on_words(language: str | None) -> frozenset[str]:
     lists = {k: v for k, v in terms()["run_on_words"].items() if not k.startswith("_")}
-    chosen = [lists[language]] if language in lists else list(lists.values()) if language is None else []
-    return frozenset(fold(w) for words in chosen for w in words)
+    if language is None:
+        return frozenset(fold(w) for words in lists.values() for w in words)
+    return frozenset(fold(w) for w in lists.get(language, ()))
 
 
 def runs_on(text: str, language: str | None) -> bool:

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from .. import config, lexicon, quality
-from . import confusions, reread
-from .confusions import known_words, table
 from ..errors import OcrUnavailable, PdfError
 from ..types import OcrReading, Page, TextSource, Word
+from . import confusions, reread
+from .confusions import known_words, table
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -181,6 +181,10 @@ def _median(values: list[float]) -> float:
 
 ASCENDERS = re.compile(r"[A-Z0-9bdfhiklt'\"()\[\]/!?&%$]")
 DESCENDERS = re.compile(r"[gjpqy,;()\[\]]")
+# what follows a UN symbol's series letter ("35/789", "23329"), not a fraction or a month's date
+SYMBOL_REST = re.compile(r"\d+(?:/[\w.]+)+$|\d{4,}")
+MONTH_YEAR = re.compile(r"\d{1,2}/\d{4}$")
+SYMBOL_START = re.compile(r"[A-Z]{1,8}/\d")
 ELIDED = re.compile(r"(?P<head>[^\W\d_]{1,3}['’])(?P<word>[^\W\d_]{3,})$")  # "l'", "d'", "qu'" and a word
 
 
@@ -237,12 +241,10 @@ def _symbol_repaired(text: str) -> str:
     for read, meant in table()["symbol_prefixes"]:
         rest = text[len(read):]
         shape = "".join(digits.get(c, c) for c in rest)
-        # the symbol's own shape after its letter ("35/789", "23329"), not a fraction or a date
-        if text.startswith(read) and rest[:1].isdigit() and re.match(r"\d+(?:/[\w.]+)+$|\d{4,}", shape) \
-                and not re.match(r"\d{1,2}/\d{4}$", shape):
+        if text.startswith(read) and rest[:1].isdigit() and SYMBOL_REST.match(shape) and not MONTH_YEAR.match(shape):
             text = str(meant) + rest
             break
-    if not re.match(r"[A-Z]{1,8}/\d", text):
+    if not SYMBOL_START.match(text):
         return text
     parts = text.split("/")
     for i, part in enumerate(parts[1:], start=1):

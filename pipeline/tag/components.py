@@ -119,31 +119,35 @@ if not Doc.has_extension("unsc_topics"):
 PRESET_LABELS = {"org": "ORG", "country": "GPE"}  # the label of a gazetteer hit preset for the NER, by kind
 
 
-class GazetteerComponent:
+class _IndexComponent:
+    """Runs one of the language's phrase indices over a doc's token readings."""
+
+    def __init__(self, lang: str, index: PhraseIndex, lexicon: Lexicon):
+        self.lang, self.index, self.lexicon = lang, index, lexicon
+        self.readings: Readings = {}
+
+
+class GazetteerComponent(_IndexComponent):
     """Finds known organizations and States; sets them as doc.ents for the NER to respect."""
 
     def __init__(self, nlp: Language, lang: str):
-        self.lang = lang
         resources = pipeline_resources(nlp, lang)
-        self.index, self.lexicon = resources.entities, resources.lexicon
-        self.readings: Readings = {}
+        super().__init__(lang, resources.entities, resources.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon, self.readings)
         doc._.unsc_entities = [h for h, _ in chosen + parents]
         doc._.unsc_ranges = {rng for _, rng in chosen + parents}
-        doc.ents = [Span(doc, s, e, label=PRESET_LABELS.get(h.payload.kind, "GPE")) for h, (s, e) in chosen]
+        doc.ents = [Span(doc, s, e, label=PRESET_LABELS[h.payload.kind]) for h, (s, e) in chosen]
         return doc
 
 
-class TopicComponent:
+class TopicComponent(_IndexComponent):
     """Finds UNBIS concepts (labels and curated variants)."""
 
     def __init__(self, nlp: Language, lang: str):
-        self.lang = lang
         resources = pipeline_resources(nlp, lang)
-        self.index, self.lexicon = resources.topics, resources.lexicon
-        self.readings: Readings = {}
+        super().__init__(lang, resources.topics, resources.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         matches = longest_first(self.index.find(doc_candidates(doc, self.lang, self.lexicon, self.readings)))
