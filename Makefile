@@ -8,6 +8,9 @@ PROCESSED ?= processed
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 ENGINE ?= pdfium
 NER ?= model
+# byte-compile the package as pip does for a regular install (an editable one is left as
+# source, and PYTHONDONTWRITEBYTECODE would have every process compile it again)
+BYTECODE := $(PY) -m compileall -q pipeline
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint bench report notebook clean
@@ -26,6 +29,7 @@ install: $(STAMP)  ## Create .venv and install the pipeline with its pinned depe
 
 run: $(STAMP)  ## Process the PDFs of RAW into the tables of PROCESSED (only what changed; installs Tesseract for scans if missing)
 	bash tools/install_tesseract.sh || true
+	@$(BYTECODE)
 	$(PY) -m pipeline run --raw $(RAW) --out $(PROCESSED) --workers $(WORKERS) --engine $(ENGINE) --ner $(NER)
 
 test: $(STAMP)  ## Run the test suite (installs Chromium and Tesseract for their tests if missing)
@@ -39,6 +43,7 @@ lint: $(STAMP)  ## Run ruff and mypy --strict (settings in pyproject.toml)
 	$(PY) -m mypy --strict pipeline
 
 bench: $(STAMP)  ## Measure speed and memory on the sample corpus (pages/s, rerun time, peak memory)
+	@$(BYTECODE)
 	$(PY) tools/bench.py --raw $(RAW)
 
 report: $(STAMP)  ## Rewrite PROCESSED/report.html from the tables

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +22,9 @@ CACHE_DIR = Path(os.environ.get("PIPELINE_CACHE_DIR")
 
 def _installed_version() -> str:
     """The version of pyproject.toml, as installed (the one place it is written)."""
-    try:
-        return metadata.version("unsc-pipeline")
-    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
-        return "0+unknown"
+    from .versions import version
+
+    return version("unsc-pipeline") or "0+unknown"  # unknown: a checkout that was never installed
 
 
 PIPELINE_VERSION = _installed_version()

@@ -30,10 +30,9 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from . import config, store
+from . import config, store, versions
 from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit, StageError,
                      UsageError, WorkerDied)
-from .types import Engine, NerMode
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
-    from .types import ExtractedDocument, Status
+    from .types import Engine, ExtractedDocument, NerMode, Status
 
 HASH_CHUNK = 1 << 20
 
@@ -102,7 +101,7 @@ class RunSummary:
 
 # Files of the package that do not make rows: scheduling, the folder, the views, tools.
 # Every other module and data file is part of the results version.
-NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py",
+NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py", "versions.py",
                "templates")
 # the libraries whose upgrade may change the rows (the spaCy models are added to these)
 RESULT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pypdf", "spacy")
@@ -121,18 +120,10 @@ def result_files() -> list[Path]:
 
 def library_versions() -> dict[str, str]:
     """Installed versions of the libraries and spaCy models that make the rows."""
-    from importlib import metadata
-
     names = list(RESULT_LIBRARIES)
     for model in config.SPACY_MODELS.values():
         names.extend((model, *config.SPACY_MODEL_ALIASES.get(model, ())))
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return versions
+    return {name: found for name in names if (found := versions.version(name)) is not None}
 
 
 @lru_cache(maxsize=1)
