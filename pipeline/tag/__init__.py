@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .. import config, gazetteer
 from ..types import Entity, NerMode, Paragraph, Tags, TopicHit
 from .model_spans import needs_model, span_rules
+from .ner_decoder import recognize
 from .patterns import topic_rules, unbis
 from .pipelines import build_nlp, lexicon_of, one_blas_thread
 from .rows import entities_of, organizations_table, unbis_topics_table
@@ -42,8 +43,7 @@ def tag_document(paragraphs: Sequence[Paragraph], language: str | None, ner: Ner
             wanted = [doc for para, doc in zip(paragraphs, docs)
                       if para.kind not in config.NER_SKIPPED_KINDS and needs_model(doc, lexicon)]
             with one_blas_thread():
-                for _ in component.pipe(wanted, batch_size=config.NLP_BATCH_SIZE):  # type: ignore[attr-defined]  # ner is a TrainablePipe; spaCy types the pipeline as plain callables
-                    pass  # it sets the entities on the docs themselves
+                recognize(component, wanted, config.NLP_BATCH_SIZE)
         else:
             docs = [component(doc) for doc in docs]
     entities: list[Entity] = []

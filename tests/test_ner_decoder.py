@@ -1,0 +1,118 @@
+"""The batched NER decoder (pipeline.tag.ner_decoder) sets exactly the entities that
+spaCy's own EntityRecognizer.pipe sets: on the paragraphs of fixture PDFs in English
+and French (with the gazetteer's preset entities), on edge cases, and on models it was
+not written for."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from pipeline import config, segment
+from pipeline.tag import ner_decoder
+from pipeline.tag.pipelines import build_nlp
+
+BATCH = config.NLP_BATCH_SIZE
+EDGE_TEXTS = ["", " ", "Mali", "  \n\n ", "The Security Council and the African Union met in Addis Ababa.",
+              "United Nations Organization Stabilization Mission in the Democratic Republic of the Congo (MONUSCO)"]
+
+
+def _prepared(language: str, texts: list[str]) -> tuple[object, list[Doc]]:
+    """The language's NER and the texts as the tag stage hands them to it (the gazetteer's
+    preset entities set)."""
+    nlp = build_nlp(language, "model")
+    docs = [nlp.make_doc(text) for text in texts]
+    for name, component in nlp.pipeline:
+        if name == "ner":
+            return component, docs
+        docs = [component(doc) for doc in docs]
+    raise AssertionError(f"no NER in the {language} pipeline")
+
+
+def _annotations(docs: list[Doc]) -> list[tuple[object, ...]]:
+    return [(tuple((e.start, e.end, e.label_, e.kb_id_) for e in doc.ents),
+             tuple(t.ent_iob for t in doc), tuple(t.ent_type for t in doc)) for doc in docs]
+
+
+def _both(recognizer: object, docs: list[Doc], batch_size: int = BATCH) -> tuple[list[object], list[object]]:
+    by_spacy = [doc.copy() for doc in docs]
+    by_decoder = [doc.copy() for doc in docs]
+    for _ in recognizer.pipe(by_spacy, batch_size=batch_size):  # type: ignore[attr-defined]
+        pass
+    ner_decoder.recognize(recognizer, by_decoder, batch_size)
+    return _annotations(by_spacy), _annotations(by_decoder)
+
+
+@pytest.mark.parametrize("relative, language", [("sample/S_2016_871_fr.pdf", "fr"),
+                                                ("sample/A_HRC_WG.6_7_ITA_1_fr.pdf", "fr"),
+                                                ("sample/A_80_604_Add.1_en.pdf", "en"),
+                                                ("sc/S_PV.10100_en.pdf", "en")])
+def test_same_entities_as_spacy_on_fixture_paragraphs(extracted, relative, language):
+    texts = [p.text for p in segment.segment(extracted(relative)).paragraphs] + EDGE_TEXTS
+    recognizer, docs = _prepared(language, texts)
+    assert ner_decoder.supported(recognizer)
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy
+    assert any(entities for entities, _, _ in by_spacy)  # the comparison saw entities
+
+
+def test_same_entities_for_any_batch_size_and_one_long_document(extracted):
+    paragraphs = [p.text for p in segment.segment(extracted("sample/S_2016_871_fr.pdf")).paragraphs]
+    recognizer, docs = _prepared("fr", paragraphs + ["\n".join(paragraphs)])
+    for batch_size in (1, 3, 200):
+        by_spacy, by_decoder = _both(recognizer, docs, batch_size)
+        assert by_decoder == by_spacy, batch_size
+
+
+def test_preset_entities_are_kept_as_the_parser_keeps_them():
+    recognizer, docs = _prepared("en", ["The Collective Security Treaty Organization and the Russian Federation"
+                                        " spoke for the Commonwealth of Independent States in New York."])
+    presets = [(e.start, e.end, e.label_) for e in docs[0].ents]
+    assert presets  # the gazetteer found names before the NER
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy
+    kept = {(start, end, label) for start, end, label, _ in by_decoder[0][0]}
+    assert set(presets) <= kept
+
+
+def test_an_untrained_model_ties_everywhere_and_still_agrees():
+    nlp = spacy.blank("en")
+    recognizer = nlp.add_pipe("ner")
+    for label in ("ORG", "GPE", "PERSON"):
+        recognizer.add_label(label)
+    nlp.initialize()
+    docs = [nlp.make_doc(text) for text in EDGE_TEXTS * 3]
+    assert ner_decoder.supported(recognizer)
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy
+
+
+def test_a_model_of_another_shape_is_left_to_spacy():
+    nlp = spacy.blank("en")
+    recognizer = nlp.add_pipe("beam_ner", config={"beam_width": 4})
+    recognizer.add_label("ORG")
+    nlp.initialize()
+    assert not ner_decoder.supported(recognizer)
+    docs = [nlp.make_doc(text) for text in EDGE_TEXTS]
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy
+
+
+def test_labels_the_model_never_saw_score_as_the_batch_minimum():
+    nlp = spacy.blank("en")
+    recognizer = nlp.add_pipe("ner")
+    recognizer.add_label("ORG")
+    nlp.initialize()
+    recognizer.add_label("GPE")  # after training: its moves are unseen
+    unseen = sorted(recognizer.model.attrs["unseen_classes"])
+    assert unseen
+    upper = recognizer.model.get_ref("upper")
+    bias = upper.get_param("b").copy()
+    bias[:] = -1.0
+    bias[unseen] = 1.0  # the unseen moves would win, were their scores not lowered
+    upper.set_param("b", bias)
+    ner_decoder._decoder.cache_clear()
+    docs = [nlp.make_doc(text) for text in EDGE_TEXTS]
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy
+    assert not any("GPE" in str(entities) for entities, _, _ in by_decoder)
