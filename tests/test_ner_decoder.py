@@ -116,3 +116,16 @@ def test_labels_the_model_never_saw_score_as_the_batch_minimum():
     by_spacy, by_decoder = _both(recognizer, docs)
     assert by_decoder == by_spacy
     assert not any("GPE" in str(entities) for entities, _, _ in by_decoder)
+
+
+def test_a_preset_label_the_model_lacks_widens_it_as_spacy_does():
+    nlp = spacy.blank("en")
+    recognizer = nlp.add_pipe("ner")
+    recognizer.add_label("ORG")
+    nlp.initialize()
+    ner_decoder._decoder.cache_clear()
+    doc = nlp.make_doc("The Security Council met in Geneva.")
+    doc.set_ents([doc.char_span(4, 20, label="NORP")], default="unmodified")
+    ner_decoder.recognize(recognizer, [doc], BATCH)
+    assert "NORP" in recognizer.labels
+    assert [(e.text, e.label_) for e in doc.ents][:1] == [("Security Council", "NORP")]
