@@ -53,8 +53,7 @@ def recognize(recognizer: Any, docs: Sequence[Doc], batch_size: int) -> None:
             pass  # it sets the entities on the docs themselves
         return
     for batch in _chunks(docs, batch_size):
-        for sub in _chunks(sorted(batch, key=len), max(batch_size // 4, 2)):
-            decoder.parse(sub)
+        decoder.parse(list(_chunks(sorted(batch, key=len), max(batch_size // 4, 2))))
 
 
 def _chunks(docs: Sequence[Doc], size: int) -> Iterator[list[Doc]]:
@@ -89,18 +88,25 @@ class _Decoder:
         self.unseen = np.array(unseen, dtype=np.intp)
         self.validity = _Validity(self.kinds, self.labels)
 
-    def parse(self, docs: list[Doc]) -> None:
-        """Decode one sub-batch (``Parser.predict`` and ``set_annotations``)."""
-        if not any(len(doc) for doc in docs):
+    def parse(self, subbatches: list[list[Doc]]) -> None:
+        """Decode a batch: its sub-batches' networks run one by one as spaCy runs them
+        (``Parser.predict``), their states step together, and each sub-batch's unseen
+        moves score as that sub-batch's lowest score of the step."""
+        subbatches = [sub for sub in subbatches if any(len(doc) for doc in sub)]
+        tables = []
+        for sub in subbatches:
+            self.recognizer._ensure_labels_are_added(sub)
+            if self.recognizer.moves.n_moves != len(self.kinds):  # a preset label widened the model
+                self.__init__(self.recognizer)  # type: ignore[misc]
+            cached = self.lower.predict(self.tok2vec.predict(sub))  # (tokens + 1, features, hidden, pieces)
+            tables.append(cached if not tables else cached[1:])  # row 0 pads, the same in each
+        if not tables:
             return
-        self.recognizer._ensure_labels_are_added(docs)
-        if self.recognizer.moves.n_moves != len(self.kinds):  # a preset label widened the model
-            self.__init__(self.recognizer)  # type: ignore[misc]
-        tokvecs = self.tok2vec.predict(docs)
-        cached = self.lower.predict(tokvecs)  # (tokens + 1, features, hidden, pieces); row 0 pads
+        cached = np.concatenate(tables) if len(tables) > 1 else tables[0]
         bias = self.lower.get_param("b")
         weights, scores_bias = self.upper.get_param("W"), self.upper.get_param("b")
-        states = _States(docs)
+        docs = [doc for sub in subbatches for doc in sub]
+        states = _States(docs, np.repeat(np.arange(len(subbatches)), [len(sub) for sub in subbatches]))
         while states.active.size:
             ids = states.features() + 1  # -1 (none) reads the padding row
             unmaxed = cached[ids[:, 0], 0] + cached[ids[:, 1], 1]
@@ -110,7 +116,10 @@ class _Decoder:
             scores = gemm(hiddens, weights, trans2=True)
             scores += scores_bias
             if self.unseen.size:
-                scores[:, self.unseen] = scores.min()
+                group = states.group[states.active]
+                starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+                lowest = np.minimum.reduceat(scores.min(axis=1), starts)
+                scores[:, self.unseen] = np.repeat(lowest, np.diff(np.r_[starts, len(group)]))[:, None]
             states.advance(self._best_valid(states, scores), self.kinds, self.labels)
         for doc, ents in zip(docs, states.entities):
             _annotate(doc, ents)
@@ -125,10 +134,12 @@ class _Decoder:
 
 
 class _States:
-    """The decoding states of a sub-batch's documents: the next token, the open entity
-    (start and label, or -1) and the entities closed; ``active`` lists the unfinished."""
+    """The decoding states of a batch's documents (``group``: each one's sub-batch): the
+    next token, the open entity (start and label, or -1) and the entities closed;
+    ``active`` lists the unfinished, in order."""
 
-    def __init__(self, docs: list[Doc]) -> None:
+    def __init__(self, docs: list[Doc], group: np.ndarray) -> None:
+        self.group = group
         lengths = np.array([len(doc) for doc in docs])
         self.offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         self.lengths = lengths
@@ -154,6 +165,8 @@ class _States:
         return np.where(inside, self.offsets[active] + position, self.past_end)
 
     def features(self) -> np.ndarray:
+        """(active states x 3) token rows of the NER's state features, -1 for none:
+        ``set_context_tokens`` of spaCy's StateC for three features."""
         a = self.active
         b0 = self.offsets[a] + self.next[a]
         is_open = self.open_start[a] >= 0
