@@ -93,7 +93,7 @@ class _Decoder:
         (``Parser.predict``), their states step together, and each sub-batch's unseen
         moves score as that sub-batch's lowest score of the step."""
         subbatches = [sub for sub in subbatches if any(len(doc) for doc in sub)]
-        tables = []
+        tables: list[np.ndarray] = []
         for sub in subbatches:
             self.recognizer._ensure_labels_are_added(sub)
             if self.recognizer.moves.n_moves != len(self.kinds):  # a preset label widened the model
