@@ -159,3 +159,6 @@ DEFAULT_WORKERS = os.cpu_count() or 1
 # document needing more fails. The largest shared PDF adds about 0.15 GB.
 WORKER_MEMORY_MB = int(os.environ.get("PIPELINE_WORKER_MEMORY_MB", 2048))
 WORKER_ATTEMPTS = 2            # a document whose worker died this many times is recorded failed
+# Rows of the published tables' Parquet row groups, about: the documents' parts gathered
+# (not a row group per document: fewer, larger groups read faster and write sooner)
+ROW_GROUP_ROWS = 100_000

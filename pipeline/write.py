@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import schemas, store
+from . import config, schemas, store
 from .types import ExtractedDocument, LetterInfo, Segmented, Tags
 
 
@@ -101,8 +101,8 @@ def write_part(out_dir: Path, doc_id: str, tables: dict[str, pa.Table], meta: di
 
 def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: dict[str, list[str]],
             reference: dict[str, pa.Table], problems: Sequence[dict[str, Any]] = ()) -> dict[str, int]:
-    """Write the set of tables into ``folder``: the parts concatenated, one part in memory
-    at a time, the ``problems`` of the scan (errors rows of files that are no document)
+    """Write the set of tables into ``folder``: the parts concatenated, a row group's worth
+    in memory at a time, the ``problems`` of the scan (errors rows of files that are no document)
     and the ``reference`` tables. ``source_files`` gives each doc_id's current file names
     (the first is source_file). Every table is stamped with ``generation``. Returns the
     row counts."""
@@ -112,17 +112,23 @@ def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: 
         rows = 0
         stamped = _stamped(schema, generation)
         with pq.ParquetWriter(folder / f"{name}.parquet", stamped, compression="zstd") as writer:
+            group: list[pa.Table] = []  # parts' rows gathered into row groups of about ROW_GROUP_ROWS
             for part in parts:
                 path = part / f"{name}.parquet"
                 if not path.exists():
                     continue
                 table = _with_source_files(_read_part(path, schema), source_files.get(part.name, []))
                 if table.num_rows:
-                    writer.write_table(table.replace_schema_metadata(stamped.metadata))
+                    group.append(table.replace_schema_metadata(stamped.metadata))
                     rows += table.num_rows
+                if sum(t.num_rows for t in group) >= config.ROW_GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(group))
+                    group = []
             if name == "errors" and problems:
-                writer.write_table(_table(stamped, list(problems)))
+                group.append(_table(stamped, list(problems)))
                 rows += len(problems)
+            if group:
+                writer.write_table(pa.concat_tables(group))
         counts[name] = rows
     for name, table in reference.items():
         pq.write_table(table.cast(_stamped(schemas.TABLES[name], generation)), folder / f"{name}.parquet",
