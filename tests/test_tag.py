@@ -345,6 +345,46 @@ def test_memoized_charsets_compile_to_the_same_regex_code():
     assert re._compiler._optimize_charset.__module__ == "re._compiler"  # restored
 
 
+def _long_pattern() -> str:
+    from spacy.lang.char_classes import ALPHA
+
+    words = [f"w{i:05d}" for i in range(charsets.LONG_PATTERN // len(ALPHA) + 2)]
+    return "|".join(f"(?:^[{ALPHA}]+-{word}[{ALPHA}]*$)" if i % 2 else f"(?P<g{i}>{word}x)" for i, word in enumerate(words))
+
+
+def test_a_long_pattern_compiles_once_then_comes_from_the_cache(tmp_path, monkeypatch):
+    import re
+
+    pattern = _long_pattern()
+    assert len(pattern) >= charsets.LONG_PATTERN
+    plain = re._compiler.compile(pattern, re.IGNORECASE)
+    with charsets.fast_compile(tmp_path):
+        first = re._compiler.compile(pattern, re.IGNORECASE)
+    assert list(tmp_path.glob("regex-*.cache"))
+    monkeypatch.setattr(charsets, "compiled_code", lambda *a: pytest.fail("compiled again"))
+    with charsets.fast_compile(tmp_path):
+        again = re._compiler.compile(pattern, re.IGNORECASE)
+        short = re._compiler.compile("(?P<x>a)b", 0)  # short patterns: compiled as ever
+    assert re._compiler.compile.__module__ == "re._compiler"  # restored
+    assert short.groupindex == {"x": 1}
+    for compiled in (first, again):
+        assert (compiled.pattern, compiled.flags, compiled.groups, compiled.groupindex) == \
+               (plain.pattern, plain.flags, plain.groups, plain.groupindex)
+    for text in ("Anti-w00001x", "w00000x", "W00000X", "x-w00003", "w00003", "é-w00005à", ""):
+        assert [m and (m.span(), m.groups()) for m in (first.match(text), again.match(text))] == \
+               [(m := plain.match(text)) and (m.span(), m.groups())] * 2
+
+
+def test_cached_code_is_the_compilers_own():
+    import array
+    import re
+
+    pattern = _long_pattern()
+    code = array.array("I")
+    code.frombytes(charsets.compiled_code(pattern, re.IGNORECASE).code)
+    assert code.tolist() == list(re._compiler._code(re._parser.parse(pattern, re.IGNORECASE), re.IGNORECASE))
+
+
 def test_an_unwritable_cache_only_costs_time(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")

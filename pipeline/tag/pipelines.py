@@ -17,7 +17,7 @@ from .. import config
 from ..folding import FALLBACK_LANGUAGE
 from ..types import NerMode
 from . import components  # noqa: F401  (registers the components' factories)
-from .charsets import charsets_optimized_once
+from .charsets import fast_compile
 from .components import PRESET_LABELS
 from .dictionary import Lexicon
 from .resources import pipeline_resources
@@ -34,7 +34,7 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
     excluded = list(config.TAG_EXCLUDED_COMPONENTS) + (["ner"] if ner == "rules" else [])
     for candidate in (name, *config.SPACY_MODEL_ALIASES.get(name, ())):
         try:
-            with charsets_optimized_once():
+            with fast_compile(config.CACHE_DIR):
                 nlp = spacy.load(candidate, exclude=excluded)
         except OSError:
             continue
