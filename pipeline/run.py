@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import gc
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
 import resource
 import signal
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
-from multiprocessing.connection import Connection
-from multiprocessing.connection import wait as connection_wait
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -36,6 +31,8 @@ from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError,
                      UsageError, WorkerDied)
 
 if TYPE_CHECKING:
+    import multiprocessing.process
+    from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext
     from multiprocessing.sharedctypes import Synchronized
 
@@ -307,6 +304,8 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 def _worker_init(parent: int) -> None:
     """A forked worker: dies with the run (no orphan keeps working, or waiting, after a
     kill -9 of its parent), leaves Ctrl-C to the parent, and has a memory limit."""
+    import ctypes
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -477,6 +476,8 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
     # A head start: a process forked at once extracts documents, in order (no spaCy is
     # needed for that), while this one loads what tagging needs; the workers forked
     # after that start with it all, and finish what was extracted ahead.
+    import multiprocessing  # here: a no-change rerun never needs it (a fifth of its imports)
+
     context = multiprocessing.get_context("fork")
     claimed = context.Value("i", 0)
     receiver, sender = context.Pipe(duplex=False)
@@ -560,6 +561,8 @@ class WorkerPool:
             ) -> Iterator[Outcome]:
         """Process ``sources``, then ``extracted_ahead`` from the head starts that
         ``receiver`` brings (in full if they were lost)."""
+        from multiprocessing.connection import wait
+
         queue: collections.deque[Job] = collections.deque((source, None) for source in sources)
         waiting = receiver if extracted_ahead else None
         try:
@@ -568,7 +571,7 @@ class WorkerPool:
                     idle.job = queue.popleft()
                     idle.conn.send((idle.job[0], self.out_dir, self.timeout, idle.job[1]))
                 busy = [w for w in self.workers if w.job]
-                ready = connection_wait([w.conn for w in busy] + [w.process.sentinel for w in busy]
+                ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy]
                                         + ([waiting] if waiting is not None else []))
                 if waiting is not None and waiting in ready:
                     try:
@@ -678,5 +681,7 @@ def _write_report(out_dir: Path) -> None:
     try:
         write_report(out_dir)
     except Exception as exc:  # the report is a view: its failure must not fail the run
+        import traceback
+
         print(f"warning: run report not written: {exc}", file=sys.stderr)
         traceback.print_exc(file=sys.stderr)
