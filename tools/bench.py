@@ -6,7 +6,8 @@ PDF comment (so that no copy is skipped as a duplicate), until the corpus has at
 ``extract_words`` and bare pdfium (chars' text and boxes: the limit) pages/s; end-to-end
 pages/s of each of ``CONFIGURATIONS`` (each engine, --ner rules, 1 and all workers, in a
 fresh process and in one that has run before) with their ratios to both bare figures; the tag stage's paragraphs/s (``--ner model`` and ``rules``); OCR
-pages/s; a no-change rerun's time as a fraction of a full run; peak memory of a process
+pages/s; a fresh process's start (imports, data, models); a no-change rerun's time as a
+fraction of a full run; peak memory of a process
 (the parent or one worker) for the corpus and for the corpus repeated 4 times.
 
 The bare readers, the end-to-end runs and the rerun are timed ``--repeat`` times, and
@@ -136,6 +137,20 @@ def _first_copies(corpus: Path, folder: Path) -> Path:
     return folder
 
 
+def process_start(repeat: int) -> float:
+    """Seconds a fresh process takes to be ready for documents: the stages imported, the
+    data files read and the tag pipelines of the installed models loaded (fastest of
+    ``repeat``). A 1-worker run pays it once, before its first page."""
+    code = ("from pipeline import config, extract, segment, tag, write; tag.read_data(); "
+            "[tag.build_nlp(language) for language in config.SPACY_MODELS]")
+    times = []
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
 def warm_up(corpus: Path, scratch: Path) -> None:
     """One small run first, so that no measured run pays for cold disk caches."""
     timed_run(_first_copies(corpus, scratch / "warm-up"), scratch / "warm-up-out", workers=1)
@@ -232,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         one, many = best["e2e_pdfium_1_worker"], best["e2e_pdfium_all_workers"]
         rerun = min(timed_run(tmp / "corpus", tmp / "e2e_pdfium_all_workers-0", args.workers, engine="pdfium")
                     for _ in range(max(1, args.repeat)))
+        start_seconds = process_start(args.repeat)
         paragraphs_per_s = tag_speed(tmp / "corpus")
         ocr_pages_per_s = ocr_speed(tmp / "corpus")
         memory_1x = peak_memory_mb(tmp / "corpus", tmp / "mem1", args.workers)
@@ -248,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         "tag_paragraphs_per_s": paragraphs_per_s["model"],
         "tag_paragraphs_per_s_ner_rules": paragraphs_per_s["rules"],
         "ocr_pages_per_s (1 worker)": ocr_pages_per_s if ocr_pages_per_s is not None else float("nan"),
+        "process_start_seconds": start_seconds,
         "rerun_seconds": rerun,
         "rerun_fraction": rerun / many,
         "peak_memory_mb_1x": memory_1x,
