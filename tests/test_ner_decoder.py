@@ -129,3 +129,13 @@ def test_a_preset_label_the_model_lacks_widens_it_as_spacy_does():
     ner_decoder.recognize(recognizer, [doc], BATCH)
     assert "NORP" in recognizer.labels
     assert [(e.text, e.label_) for e in doc.ents][:1] == [("Security Council", "NORP")]
+
+
+def test_a_model_without_labels_is_left_to_spacy():
+    nlp = spacy.blank("en")
+    recognizer = nlp.add_pipe("ner")
+    nlp.initialize()
+    assert not ner_decoder.supported(recognizer)
+    docs = [nlp.make_doc(text) for text in EDGE_TEXTS]
+    by_spacy, by_decoder = _both(recognizer, docs)
+    assert by_decoder == by_spacy

@@ -30,15 +30,16 @@ N_FEATURES = 3  # the NER's state features: the buffer's first token, the open e
 
 def supported(recognizer: Any) -> bool:
     """Whether ``recognizer`` (spaCy's EntityRecognizer) has the shape decoded here:
-    greedy, a maxout hidden layer over the three NER features, an output layer, and moves
-    that are all BILUO ones."""
+    greedy, a maxout hidden layer over the three NER features, a float32 output layer, and
+    moves that are all BILUO ones, some of them labelled."""
     model = recognizer.model
     try:
         lower, upper = model.get_ref("lower"), model.get_ref("upper")
+        moves = [_move(recognizer, i) for i in range(recognizer.moves.n_moves)]
         return (recognizer.cfg.get("beam_width") == 1 and bool(model.attrs.get("has_upper"))
                 and lower.get_dim("nF") == N_FEATURES and lower.get_dim("nP") >= 2
-                and upper.get_dim("nO") == recognizer.moves.n_moves
-                and all(_move(recognizer, i)[0] in _MOVE_TYPES for i in range(recognizer.moves.n_moves)))
+                and upper.get_dim("nO") == len(moves) and upper.get_param("W").dtype == np.float32
+                and all(kind in _MOVE_TYPES for kind, _ in moves) and any(label for _, label in moves))
     except (KeyError, ValueError, AttributeError):
         return False
 
