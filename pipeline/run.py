@@ -493,12 +493,13 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
                 taken, claimed.value = claimed.value, -1
         # What the workers inherit is kept out of their garbage collector's sight: its
         # passes over the models' millions of objects wrote to every page they share
-        # with this process, copying each one (workers a third slower, and bigger)
+        # with this process, copying each one (workers a third slower, and bigger). It
+        # stays frozen here too, as the pipelines are (tag.build_nlp): thawed, this
+        # process's last collection at exit went over it all again (0.3 s)
         gc.freeze()
         pool = WorkerPool(context, min(workers, len(todo)), out_dir, timeout)
         yield from pool.run(biggest_first[taken:], biggest_first[:taken], receiver)
     finally:
-        gc.unfreeze()
         receiver.close()  # unread head starts (an error above) end the extracting process
         extractor.join()
 
