@@ -113,6 +113,7 @@ def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: 
         stamped = _stamped(schema, generation)
         with pq.ParquetWriter(folder / f"{name}.parquet", stamped, compression="zstd") as writer:
             group: list[pa.Table] = []  # parts' rows gathered into row groups of about ROW_GROUP_ROWS
+            pending = 0
             for part in parts:
                 path = part / f"{name}.parquet"
                 if not path.exists():
@@ -121,9 +122,10 @@ def publish(folder: Path, generation: str, parts: Iterable[Path], source_files: 
                 if table.num_rows:
                     group.append(table.replace_schema_metadata(stamped.metadata))
                     rows += table.num_rows
-                if sum(t.num_rows for t in group) >= config.ROW_GROUP_ROWS:
+                    pending += table.num_rows
+                if pending >= config.ROW_GROUP_ROWS:
                     writer.write_table(pa.concat_tables(group))
-                    group = []
+                    group, pending = [], 0
             if name == "errors" and problems:
                 group.append(_table(stamped, list(problems)))
                 rows += len(problems)

@@ -139,3 +139,25 @@ def test_a_model_without_labels_is_left_to_spacy():
     docs = [nlp.make_doc(text) for text in EDGE_TEXTS]
     by_spacy, by_decoder = _both(recognizer, docs)
     assert by_decoder == by_spacy
+
+
+def test_a_label_widening_the_model_in_a_later_sub_batch_agrees_with_spacy():
+    def fresh() -> tuple[object, list[Doc]]:
+        nlp = spacy.blank("en")
+        recognizer = nlp.add_pipe("ner")
+        recognizer.add_label("ORG")
+        nlp.initialize()
+        texts = ["Mali", "The Council met.", "It met in Geneva.", "The Security Council met in Geneva today."]
+        docs = [nlp.make_doc(text) for text in texts]
+        longest = docs[-1]  # sorted by length, it falls in the last sub-batch
+        longest.set_ents([longest.char_span(4, 20, label="NORP")], default="unmodified")
+        return recognizer, docs
+
+    ner_decoder._decoder.cache_clear()
+    by_spacy_ner, by_spacy = fresh()
+    by_decoder_ner, by_decoder = fresh()
+    for _ in by_spacy_ner.pipe(by_spacy, batch_size=4):  # type: ignore[attr-defined]
+        pass
+    ner_decoder.recognize(by_decoder_ner, by_decoder, 4)
+    assert "NORP" in by_decoder_ner.labels  # type: ignore[attr-defined]
+    assert _annotations(by_decoder) == _annotations(by_spacy)

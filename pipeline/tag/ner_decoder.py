@@ -79,31 +79,44 @@ class _Decoder:
 
     def __init__(self, recognizer: Any) -> None:
         self.recognizer = recognizer
-        model = recognizer.model
+        self._read_model()
+
+    def _read_model(self) -> None:
+        """The recognizer's layers and its moves as arrays (again after a preset label
+        widened it: spaCy then replaces its output layer)."""
+        model = self.recognizer.model
         self.tok2vec, self.lower, self.upper = model.get_ref("tok2vec"), model.get_ref("lower"), model.get_ref("upper")
-        strings = recognizer.vocab.strings
-        moves = [_move(recognizer, i) for i in range(recognizer.moves.n_moves)]
+        strings = self.recognizer.vocab.strings
+        moves = [_move(self.recognizer, i) for i in range(self.recognizer.moves.n_moves)]
         self.kinds = np.array([_MOVE_TYPES[kind] for kind, _ in moves])
         self.labels = np.array([strings[label] if label else 0 for _, label in moves], dtype=np.uint64)
-        unseen = sorted(model.attrs.get("unseen_classes", ()))
-        self.unseen = np.array(unseen, dtype=np.intp)
+        self.unseen = np.array(sorted(self.recognizer.model.attrs.get("unseen_classes", ())), dtype=np.intp)
         self.validity = _Validity(self.kinds, self.labels)
 
     def parse(self, subbatches: list[list[Doc]]) -> None:
         """Decode a batch: its sub-batches' networks run one by one as spaCy runs them
         (``Parser.predict``), their states step together, and each sub-batch's unseen
-        moves score as that sub-batch's lowest score of the step."""
-        subbatches = [sub for sub in subbatches if any(len(doc) for doc in sub)]
+        moves score as that sub-batch's lowest score of the step. A sub-batch whose preset
+        label widens the model is decoded after those before it, as in spaCy."""
+        ready: list[list[Doc]] = []
         tables: list[np.ndarray] = []
         for sub in subbatches:
+            if not any(len(doc) for doc in sub):
+                continue
             self.recognizer._ensure_labels_are_added(sub)
-            if self.recognizer.moves.n_moves != len(self.kinds):  # a preset label widened the model
-                self.__init__(self.recognizer)  # type: ignore[misc]
-            cached = self.lower.predict(self.tok2vec.predict(sub))  # (tokens + 1, features, hidden, pieces)
-            tables.append(cached if not tables else cached[1:])  # row 0 pads, the same in each
-        if not tables:
+            if self.recognizer.moves.n_moves != len(self.kinds):
+                self._decode(ready, tables)  # with the moves they were read with
+                ready, tables = [], []
+                self._read_model()
+            ready.append(sub)
+            tables.append(self.lower.predict(self.tok2vec.predict(sub)))  # (tokens + 1, features, hidden, pieces)
+        self._decode(ready, tables)
+
+    def _decode(self, subbatches: list[list[Doc]], tables: list[np.ndarray]) -> None:
+        """Step the sub-batches' states together over their networks' outputs."""
+        if not subbatches:
             return
-        cached = np.concatenate(tables) if len(tables) > 1 else tables[0]
+        cached = np.concatenate([tables[0]] + [t[1:] for t in tables[1:]])  # row 0 pads, the same in each
         bias = self.lower.get_param("b")
         weights, scores_bias = self.upper.get_param("W"), self.upper.get_param("b")
         docs = [doc for sub in subbatches for doc in sub]
