@@ -97,7 +97,8 @@ class RunSummary:
 
 # --- the version that results depend on ------------------------------------------------
 
-# Files of the package that do not make rows: scheduling, the folder, the views, tools.
+# Files of the package that do not make rows: scheduling, the folder, the views, tools
+# (and what is built from them: bytecode, the C glyph reader, whose source counts).
 # Every other module and data file is part of the results version.
 NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py", "versions.py",
                "templates")
@@ -110,7 +111,7 @@ def result_files() -> list[Path]:
     files = []
     for path in sorted(config.PACKAGE_DIR.rglob("*")):
         relative = path.relative_to(config.PACKAGE_DIR).as_posix()
-        if (path.is_file() and "__pycache__" not in relative and path.suffix != ".pyc"
+        if (path.is_file() and "__pycache__" not in relative and path.suffix not in (".pyc", ".so")
                 and not any(relative == skip or relative.startswith(skip + "/") for skip in NOT_RESULTS)):
             files.append(path)
     return files

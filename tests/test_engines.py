@@ -142,3 +142,38 @@ def test_switching_engines_reprocesses_and_switching_back_does_too(tmp_path):
 def test_latin_cyrillic_and_chinese_fixtures_read_the_same_with_both_engines():
     total, same, fields_differ = _compare([pdf for pdf in sorted(FIXTURES.glob("letter_*.pdf")) if not pdf.stem.endswith("_ar")])
     assert same == total and fields_differ == []
+
+
+def test_the_c_glyph_reader_is_built():
+    """`make install` builds pipeline/engines/_glyphs.c: without it every page is read
+    in Python, four times slower (the same pages, as the next test holds)."""
+    from pipeline.engines import pdfium
+
+    assert pdfium.native() is not None
+
+
+@pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_the_c_glyph_reader_reads_every_page_as_the_python_reading(pdf):
+    """Words (text, box, size, font), rules and unmapped glyphs, page by page."""
+    from pipeline.engines import pdfium
+
+    native, python = pdfium.read_pages(pdf), pdfium.read_pages(pdf, use_native=False)
+    assert [len(p.words) for p in native] == [len(p.words) for p in python]
+    assert native == python
+
+
+def test_the_c_glyph_reader_groups_words_as_the_python_reading_in_each_case(tmp_path):
+    """A page built to reach each branch of the grouping: a word drawn twice a little
+    shifted (faux bold), a size change inside a word, a small and a normal space, a glyph
+    too small to see, wide character spacing and rotated margin text."""
+    from pipeline.engines import pdfium
+    from tests.pdfgen import write_stream_pdf
+
+    content = (b"BT /F1 11 Tf 72 700 Td (Bold) Tj ET BT /F1 11 Tf 72.3 700 Td (Bold) Tj ET "
+               b"BT /F1 11 Tf 72 680 Td (Ab) Tj /F1 8 Tf (cd) Tj /F1 3 Tf ( ) Tj /F1 11 Tf (ef gh) Tj ET "
+               b"BT /F1 1.5 Tf 72 660 Td (tiny) Tj /F1 11 Tf 3 Tc (spaced) Tj ET "
+               b"BT 0 1 -1 0 30 400 Tm /F1 9 Tf (Margin label) Tj ET")
+    pdf = write_stream_pdf(tmp_path / "branches.pdf", content)
+    (native,), (python,) = pdfium.read_pages(pdf), pdfium.read_pages(pdf, use_native=False)
+    assert [w.text for w in native.words] == ["Bold", "Ab", "cd", "ef", "gh", "s", "p", "a", "c", "e", "d"]
+    assert native == python

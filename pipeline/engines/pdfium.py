@@ -6,6 +6,10 @@ advance width), as pdfminer's; the tight box hugs the ink, so it would split wor
 narrow glyphs and move every line's top and bottom with its letters. top and bottom come
 from the baseline, the font's descent and the size, as pdfminer computes them (pdfium's
 loose box spans the font's ascent to descent, which is not the font size).
+
+The per-glyph loop and the word grouping run in C where the package's extension
+(``_glyphs.c``) is built; :func:`page_chars` and :func:`pipeline.layout.words_from_chars`
+are the reference it follows, and the reading wherever it is not built.
 """
 from __future__ import annotations
 
@@ -14,12 +18,14 @@ import functools
 import os
 from ctypes import POINTER, c_char_p, c_double, c_float, c_int, c_ulong, c_void_p
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable
 
 from .. import config
 from ..errors import PdfError, PipelineError, ResourceLimit
 from ..layout import page_of
-from ..types import Char, Page
+from ..scripts import logical_order
+from ..types import Char, Page, Word
 from .plumber import page_rules
 
 _TEXT, _PATH, _FORM = 1, 2, 5           # FPDF_PAGEOBJ_*
@@ -103,6 +109,21 @@ def _per_glyph_api() -> dict[str, Callable[..., Any]]:
     return functions
 
 
+@functools.lru_cache(maxsize=1)
+def native() -> ModuleType | None:
+    """The C glyph reader bound to pdfium's library, or None where the extension is not
+    built (a source checkout without a compiler): the Python reading is then used."""
+    try:
+        from . import _glyphs
+    except ImportError:
+        return None
+    import pypdfium2_raw.bindings
+
+    _api()  # pypdfium2 loaded and initialised
+    _glyphs.bind(pypdfium2_raw.bindings._libs["pdfium"]._name)
+    return _glyphs
+
+
 def _open(path: Path) -> int:
     """pdfium's document handle, or the PdfError that says why there is none."""
     path = Path(path)
@@ -119,9 +140,11 @@ def _open(path: Path) -> int:
     return int(doc)
 
 
-def read_pages(path: Path) -> list[Page]:
-    """Every page's words and rules (raises PdfError when pdfium cannot read the file)."""
+def read_pages(path: Path, use_native: bool = True) -> list[Page]:
+    """Every page's words and rules (raises PdfError when pdfium cannot read the file);
+    ``use_native=False`` reads them in Python even where the C reader is built."""
     api = _api()
+    reader = native() if use_native else None
     doc = _open(path)
     try:
         pages = []
@@ -130,7 +153,7 @@ def read_pages(path: Path) -> list[Page]:
             if not page:
                 raise PdfError(path, f"unreadable page {index + 1}")
             try:
-                pages.append(_read_page(api, page, index + 1))
+                pages.append(_read_page(api, page, index + 1, reader))
             finally:
                 api.FPDF_ClosePage(page)
         return pages
@@ -142,7 +165,7 @@ def read_pages(path: Path) -> list[Page]:
         api.FPDF_CloseDocument(doc)
 
 
-def _read_page(api: ctypes.CDLL, page: int, number: int) -> Page:
+def _read_page(api: ctypes.CDLL, page: int, number: int, reader: ModuleType | None) -> Page:
     box = [c_float() for _ in range(4)]
     if api.FPDFPage_GetMediaBox(page, *map(ctypes.byref, box)):
         x0, y0, x1, y1 = (b.value for b in box)
@@ -150,9 +173,44 @@ def _read_page(api: ctypes.CDLL, page: int, number: int) -> Page:
     else:
         width, height, mb_y0 = float(api.FPDF_GetPageWidthF(page)), float(api.FPDF_GetPageHeightF(page)), 0.0
     flip = height + 2 * mb_y0  # pdfplumber's top = height - (y - mediabox y0) + mediabox y0
-    chars = page_chars(api, page, flip, number)
     boxes = [(x0, flip - y1, x1, flip - y0) for x0, y0, x1, y1 in _path_boxes(api, page)]
-    return page_of(number, width, height, chars, page_rules(number, boxes, width))
+    rules = page_rules(number, boxes, width)
+    words = _native_words(api, reader, page, flip, number) if reader is not None else None
+    if words is not None:
+        return Page(number, width, height, words, rules, 0)
+    return page_of(number, width, height, page_chars(api, page, flip, number), rules)
+
+
+def _native_words(api: ctypes.CDLL, reader: ModuleType, page: int, flip: float, number: int) -> list[Word] | None:
+    """The page's words read by the C reader, or None where a glyph reads as nothing (a
+    kashida, an unmapped glyph): :func:`pipeline.layout.unmapped_glyphs` then counts
+    them over the Python reading's chars."""
+    textpage = _text_page(api, page, number)
+    if not textpage:
+        return []
+    try:
+        found, unmapped = reader.page_words(
+            textpage, flip, lambda index, obj: _font(api, textpage, index, obj), config.DEFAULT_X_TOLERANCE,
+            config.DEFAULT_Y_TOLERANCE, config.MIN_GLYPH_SIZE, config.FAUX_BOLD_SHIFT)
+    finally:
+        api.FPDFText_ClosePage(textpage)
+    if unmapped:
+        return None
+    words = [Word(logical_order(texts), x0, x1, top, bottom, size, fontname)
+             for texts, x0, x1, top, bottom, size, fontname in found]
+    return [w for w in words if w.text]
+
+
+def _text_page(api: ctypes.CDLL, page: int, number: int) -> int:
+    """The page's text page handle (0 where it has none); raises ResourceLimit for a page
+    of over MAX_PAGE_CHARS glyphs (page ``number``)."""
+    textpage = api.FPDFText_LoadPage(page)
+    if not textpage:
+        return 0
+    if api.FPDFText_CountChars(textpage) > config.MAX_PAGE_CHARS:
+        api.FPDFText_ClosePage(textpage)
+        raise ResourceLimit(f"over {config.MAX_PAGE_CHARS:,} characters on page {number}")
+    return int(textpage)
 
 
 def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> list[Char]:
@@ -161,13 +219,10 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> lis
     that stretches a justified Arabic word) keeps its box and reads as nothing; rotated
     glyphs are margin labels, dropped unless most of the page is set that way. Raises
     ResourceLimit for a page of over MAX_PAGE_CHARS glyphs (page ``number``)."""
-    textpage = api.FPDFText_LoadPage(page)
+    textpage = _text_page(api, page, number)
     if not textpage:
         return []
     count = api.FPDFText_CountChars(textpage)
-    if count > config.MAX_PAGE_CHARS:
-        api.FPDFText_ClosePage(textpage)
-        raise ResourceLimit(f"over {config.MAX_PAGE_CHARS:,} characters on page {number}")
     fast, glyphs = _per_glyph_api(), c_void_p(textpage)  # the unchecked calls take the handle as an object
     get_unicode, get_object = fast["FPDFText_GetUnicode"], fast["FPDFText_GetTextObject"]
     is_generated, map_error = fast["FPDFText_IsGenerated"], fast["FPDFText_HasUnicodeMapError"]
