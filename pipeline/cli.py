@@ -12,11 +12,10 @@ import signal
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, get_args
+from typing import TYPE_CHECKING, TextIO
 
 from . import config
 from .errors import LockedError, PipelineError, UsageError
-from .types import Engine, NerMode
 
 if TYPE_CHECKING:
     from .run import Outcome
@@ -126,12 +125,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _engine_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=get_args(Engine), default=config.DEFAULT_ENGINE,
+    parser.add_argument("--engine", choices=config.ENGINES, default=config.DEFAULT_ENGINE,
                         help=f"what reads the PDFs (default: {config.DEFAULT_ENGINE}; pdfplumber is the reference)")
 
 
 def _ner_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ner", choices=get_args(NerMode), default=config.DEFAULT_NER,
+    parser.add_argument("--ner", choices=config.NER_MODES, default=config.DEFAULT_NER,
                         help="model: the statistical NER and the rules; rules: the gazetteer and topic rules "
                              f"only, several times faster (default: {config.DEFAULT_NER})")
 

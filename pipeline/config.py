@@ -30,6 +30,10 @@ def _installed_version() -> str:
 PIPELINE_VERSION = _installed_version()
 
 # --- extract -------------------------------------------------------------------------
+# types.Engine's and types.NerMode's values, for the CLI's choices: a no-change rerun does
+# not import the record types (a third of its imports); tests/test_run.py holds them equal
+ENGINES: tuple[Engine, ...] = ("pdfium", "pdfplumber")
+NER_MODES: tuple[NerMode, ...] = ("model", "rules")
 DEFAULT_ENGINE: Engine = "pdfium"  # pdfplumber is the reference (tests/test_engines.py); a right-to-left document is read by it
 DEFAULT_X_TOLERANCE = 1.5      # pt between chars of one word (pdfplumber's x_tolerance)
 DEFAULT_Y_TOLERANCE = 3        # pt between chars of one line (pdfplumber's y_tolerance)

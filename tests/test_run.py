@@ -325,3 +325,12 @@ def test_one_version_string_the_one_of_pyproject():
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     assert pipeline.__version__ == config.PIPELINE_VERSION == declared
     assert not any(f'"{declared}"' in path.read_text(encoding="utf-8") for path in config.PACKAGE_DIR.rglob("*.py"))
+
+
+def test_the_clis_engine_and_ner_choices_are_the_record_types_values():
+    from typing import get_args
+
+    from pipeline import config, types
+
+    assert config.ENGINES == get_args(types.Engine)
+    assert config.NER_MODES == get_args(types.NerMode)
