@@ -105,9 +105,13 @@ def _overprinted(char: Char, kept: list[Char], y_tolerance: float) -> bool:
 
 
 def _word(chars: list[Char]) -> Word:
-    text = logical_order([c.text for c in chars])  # chars come sorted left to right
-    return Word(text, chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
-                max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
+    return word_of([c.text for c in chars], chars[0].x0, max(c.x1 for c in chars), min(c.top for c in chars),
+                   max(c.bottom for c in chars), float(chars[0].size), chars[0].fontname)
+
+
+def word_of(glyphs: list[str], x0: float, x1: float, top: float, bottom: float, size: float, fontname: str) -> Word:
+    """A word of ``glyphs`` (their texts, left to right as on the page) and its box."""
+    return Word(logical_order(glyphs), x0, x1, top, bottom, size, fontname)
 
 
 def make_line(page: int, words: list[Word]) -> Line:

@@ -126,8 +126,9 @@ static int read_glyphs(void *textpage, int count, double flip, PyObject *font_of
     PyObject *fonts = PyDict_New();
     FSRect rect = {0};
     double ox = 0.0, oy = 0.0, last_x = 0.0, last_y = 0.0;
-    void *last_obj = NULL;
-    int has_last = 0, status = -1;
+    void *last_obj = NULL, *font_obj = NULL;
+    Font font = {0};
+    int has_last = 0, has_font = 0, status = -1;
     if (!fonts || !advances.slots) { PyErr_NoMemory(); goto done; }
     for (int i = 0; i < count; i++) {
         unsigned int code = GetUnicode(textpage, i);
@@ -136,18 +137,21 @@ static int read_glyphs(void *textpage, int count, double flip, PyObject *font_of
         if ((code == 0x20 || code == 0x0A || code == 0x0D) && (left == right || IsGenerated(textpage, i)))
             continue;
         void *obj = GetTextObject(textpage, i);
-        PyObject *key = PyLong_FromVoidPtr(obj);
-        if (!key) goto done;
-        PyObject *tuple = PyDict_GetItemWithError(fonts, key);
-        if (!tuple) {
-            if (PyErr_Occurred()) { Py_DECREF(key); goto done; }
-            tuple = PyObject_CallFunction(font_of, "iO", i, key);
-            if (!tuple || PyDict_SetItem(fonts, key, tuple) < 0) { Py_XDECREF(tuple); Py_DECREF(key); goto done; }
-            Py_DECREF(tuple);  /* the dict holds it */
+        if (!(has_font && obj == font_obj)) {  /* a text object's glyphs come one after another */
+            PyObject *key = PyLong_FromVoidPtr(obj);
+            if (!key) goto done;
+            PyObject *tuple = PyDict_GetItemWithError(fonts, key);
+            if (!tuple) {
+                if (PyErr_Occurred()) { Py_DECREF(key); goto done; }
+                tuple = PyObject_CallFunction(font_of, "iO", i, key);
+                if (!tuple || PyDict_SetItem(fonts, key, tuple) < 0) { Py_XDECREF(tuple); Py_DECREF(key); goto done; }
+                Py_DECREF(tuple);  /* the dict holds it */
+            }
+            Py_DECREF(key);
+            if (font_fields(tuple, &font) < 0) goto done;
+            has_font = 1;
+            font_obj = obj;
         }
-        Py_DECREF(key);
-        Font font;
-        if (font_fields(tuple, &font) < 0) goto done;
         GetCharOrigin(textpage, i, &ox, &oy);
         double x = ox, y = oy;
         if (x < left - (right - left) / 2) x = left;

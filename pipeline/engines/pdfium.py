@@ -23,8 +23,7 @@ from typing import Any, Callable
 
 from .. import config
 from ..errors import PdfError, PipelineError, ResourceLimit
-from ..layout import page_of
-from ..scripts import logical_order
+from ..layout import page_of, word_of
 from ..types import Char, Page, Word
 from .plumber import page_rules
 
@@ -196,9 +195,8 @@ def _native_words(api: ctypes.CDLL, reader: ModuleType, page: int, flip: float, 
         api.FPDFText_ClosePage(textpage)
     if unmapped:
         return None
-    words = [Word(logical_order(texts), x0, x1, top, bottom, size, fontname)
-             for texts, x0, x1, top, bottom, size, fontname in found]
-    return [w for w in words if w.text]
+    words = [word_of(*row) for row in found]
+    return [w for w in words if w.text]  # a lone tatweel or mark reads as nothing, as in words_from_chars
 
 
 def _text_page(api: ctypes.CDLL, page: int, number: int) -> int:
