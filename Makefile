@@ -19,7 +19,7 @@ help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 	@echo "  Variables: RAW=$(RAW) PROCESSED=$(PROCESSED) WORKERS=$(WORKERS) ENGINE=$(ENGINE) (pdfplumber|pdfium) NER=$(NER) (model|rules)"
 
-$(STAMP): pyproject.toml pipeline/engines/_glyphs.c  # the install builds the C glyph reader
+$(STAMP): pyproject.toml pipeline/engines/_glyphs.c pipeline/tag/_ner.c  # the install builds the C extensions
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

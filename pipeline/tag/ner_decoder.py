@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Sequence
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -44,17 +45,29 @@ def supported(recognizer: Any) -> bool:
         return False
 
 
-def recognize(recognizer: Any, docs: Sequence[Doc], batch_size: int) -> None:
+def recognize(recognizer: Any, docs: Sequence[Doc], batch_size: int, use_native: bool = True) -> None:
     """Set the entities of ``docs`` as ``recognizer.pipe(docs, batch_size=batch_size)``
     sets them (in its batches: sub-batches of a quarter, by length), by spaCy's own
-    ``pipe`` for a model of another shape."""
+    ``pipe`` for a model of another shape. The decoding steps run in C (``_ner.c``)
+    where it is built, unless ``use_native`` is False."""
     decoder = _decoder(recognizer)
     if decoder is None:
         for _ in recognizer.pipe(docs, batch_size=batch_size):
             pass  # it sets the entities on the docs themselves
         return
+    steps = native() if use_native else None
     for batch in _chunks(docs, batch_size):
-        decoder.parse(list(_chunks(sorted(batch, key=len), max(batch_size // 4, 2))))
+        decoder.parse(list(_chunks(sorted(batch, key=len), max(batch_size // 4, 2))), steps)
+
+
+def native() -> ModuleType | None:
+    """The decoding steps in C, or None where the extension is not built (a source
+    checkout without a compiler): they then run in numpy."""
+    try:
+        from . import _ner
+    except ImportError:
+        return None
+    return _ner
 
 
 def _chunks(docs: Sequence[Doc], size: int) -> Iterator[list[Doc]]:
@@ -93,11 +106,12 @@ class _Decoder:
         self.unseen = np.array(sorted(self.recognizer.model.attrs.get("unseen_classes", ())), dtype=np.intp)
         self.validity = _Validity(self.kinds, self.labels)
 
-    def parse(self, subbatches: list[list[Doc]]) -> None:
+    def parse(self, subbatches: list[list[Doc]], steps: ModuleType | None = None) -> None:
         """Decode a batch: its sub-batches' networks run one by one as spaCy runs them
         (``Parser.predict``), their states step together, and each sub-batch's unseen
         moves score as that sub-batch's lowest score of the step. A sub-batch whose preset
-        label widens the model is decoded after those before it, as in spaCy."""
+        label widens the model is decoded after those before it, as in spaCy. ``steps``: the C
+        decoding steps, or None for numpy's."""
         ready: list[list[Doc]] = []
         tables: list[np.ndarray] = []
         for sub in subbatches:
@@ -105,22 +119,45 @@ class _Decoder:
                 continue
             self.recognizer._ensure_labels_are_added(sub)
             if self.recognizer.moves.n_moves != len(self.kinds):
-                self._decode(ready, tables)  # with the moves they were read with
+                self._decode(ready, tables, steps)  # with the moves they were read with
                 ready, tables = [], []
                 self._read_model()
             ready.append(sub)
             tables.append(self.lower.predict(self.tok2vec.predict(sub)))  # (tokens + 1, features, hidden, pieces)
-        self._decode(ready, tables)
+        self._decode(ready, tables, steps)
 
-    def _decode(self, subbatches: list[list[Doc]], tables: list[np.ndarray]) -> None:
+    def _decode(self, subbatches: list[list[Doc]], tables: list[np.ndarray], steps: ModuleType | None) -> None:
         """Step the sub-batches' states together over their networks' outputs."""
         if not subbatches:
             return
         cached = np.concatenate([tables[0]] + [t[1:] for t in tables[1:]])  # row 0 pads, the same in each
-        bias = self.lower.get_param("b")
-        weights, scores_bias = self.upper.get_param("W"), self.upper.get_param("b")
         docs = [doc for sub in subbatches for doc in sub]
         states = _States(docs, np.repeat(np.arange(len(subbatches)), [len(sub) for sub in subbatches]))
+        entities = self._steps_in_c(steps, states, cached) if steps else self._steps(states, cached)
+        for doc, ents in zip(docs, entities):
+            _annotate(doc, ents)
+
+    def _steps_in_c(self, steps: ModuleType, states: _States, cached: np.ndarray) -> list[list[tuple[int, int, int]]]:
+        """The loop of :meth:`_steps`, each step two calls into C around blis's product."""
+        weights = self.upper.get_param("W")
+        decoding = steps.Decoding(
+            np.ascontiguousarray(cached, dtype=np.float32), np.ascontiguousarray(self.lower.get_param("b"), dtype=np.float32),
+            np.ascontiguousarray(self.upper.get_param("b"), dtype=np.float32),
+            states.iob, np.ascontiguousarray(states.ent_type, dtype=np.uint64), states.sent_start,
+            states.is_space.astype(np.uint8), states.offsets.astype(np.int64), states.lengths.astype(np.int64),
+            states.group.astype(np.int64), self.kinds.astype(np.int64), self.labels, self.unseen.astype(np.int64))
+        hiddens = np.empty((len(states.lengths), cached.shape[2]), dtype=np.float32)
+        while n := decoding.hidden(hiddens):
+            decoding.advance(gemm(hiddens[:n], weights, trans2=True))
+        entities: list[list[tuple[int, int, int]]] = [[] for _ in states.lengths]
+        for state, start, end, label in decoding.entities():
+            entities[state].append((start, end, label))
+        return entities
+
+    def _steps(self, states: _States, cached: np.ndarray) -> list[list[tuple[int, int, int]]]:
+        """Each state's entities: its best valid move taken, step by step, until it ends."""
+        bias = self.lower.get_param("b")
+        weights, scores_bias = self.upper.get_param("W"), self.upper.get_param("b")
         while states.active.size:
             ids = states.features() + 1  # -1 (none) reads the padding row
             unmaxed = cached[ids[:, 0], 0] + cached[ids[:, 1], 1]
@@ -135,8 +172,7 @@ class _Decoder:
                 lowest = np.minimum.reduceat(scores.min(axis=1), starts)
                 scores[:, self.unseen] = np.repeat(lowest, np.diff(np.r_[starts, len(group)]))[:, None]
             states.advance(self._best_valid(states, scores), self.kinds, self.labels)
-        for doc, ents in zip(docs, states.entities):
-            _annotate(doc, ents)
+        return states.entities
 
     def _best_valid(self, states: _States, scores: np.ndarray) -> np.ndarray:
         """Each state's first best-scoring valid move (-1: none is valid)."""
