@@ -244,6 +244,20 @@ def test_the_stage_runs_the_ner_alone():
     assert pipelines.build_nlp("en").pipe_names == ["unsc_gazetteer", "ner", "unsc_topics"]
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_models_tokenizer_is_the_one_it_was_saved_with(language):
+    """The pipeline loads the model's tokenizer into an empty one (not into the language's
+    defaults, built only to be reset): the same rules, patterns and exceptions as
+    spaCy's own loading gives."""
+    name = config.SPACY_MODELS[language]
+    names = (name, *config.SPACY_MODEL_ALIASES.get(name, ()))
+    package = next(n for n in names if spacy.util.is_package(n))
+    loaded = spacy.load(package, exclude=list(config.TAG_EXCLUDED_COMPONENTS) + ["ner"])
+    ours = pipelines.build_nlp(language, "rules").tokenizer
+    assert ours.to_bytes(exclude=["vocab"]) == loaded.tokenizer.to_bytes(exclude=["vocab"])
+    assert ours.rules and ours.prefix_search is not None  # the model's exceptions and patterns are there
+
+
 def test_the_ner_multiplies_with_numpys_blas_on_one_thread():
     from threadpoolctl import threadpool_info
 

@@ -6,11 +6,13 @@ import contextlib
 import functools
 import gc
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import registry
 from thinc.api import NumpyOps
 from threadpoolctl import ThreadpoolController
 
@@ -26,6 +28,19 @@ from .resources import pipeline_resources
 log = logging.getLogger(__name__)
 
 
+EMPTY_TOKENIZER = "unsc.empty_tokenizer.v1"
+
+
+def _empty_tokenizer() -> Callable[[Language], Any]:
+    """A tokenizer without rules, for a trained pipeline to load its own into: spaCy
+    builds the language's default tokenizer first (its thousands of special cases, a
+    quarter of a second for English) and then resets it all to load the model's."""
+    return lambda nlp: Tokenizer(nlp.vocab)
+
+
+registry.tokenizers.register(EMPTY_TOKENIZER, func=_empty_tokenizer)
+
+
 def _load_model(lang: str, ner: NerMode) -> Language | None:
     """The language's trained pipeline (its tokenizer and lemmatizer tables), with its
     NER unless ``ner`` is "rules"."""
@@ -36,7 +51,9 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
     for candidate in (name, *config.SPACY_MODEL_ALIASES.get(name, ())):
         try:
             with fast_compile(config.CACHE_DIR):
-                nlp = spacy.load(candidate, exclude=excluded)
+                nlp = spacy.load(candidate, exclude=excluded, config={"nlp": {"tokenizer": {"@tokenizers": EMPTY_TOKENIZER}}})
+                if not _has_rules(nlp.tokenizer):  # a package without its tokenizer's file
+                    nlp = spacy.load(candidate, exclude=excluded)
         except OSError:
             continue
         if "ner" in nlp.pipe_names:
@@ -44,6 +61,10 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
         return nlp
     log.warning("spaCy model %s for %r is not installed: tagging with rules only", name, lang)
     return None
+
+
+def _has_rules(tokenizer: Any) -> bool:
+    return bool(tokenizer.rules or tokenizer.prefix_search or tokenizer.suffix_search or tokenizer.infix_finditer)
 
 
 def _prepare_ner(recognizer: Any) -> None:
