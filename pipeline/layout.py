@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 from . import config
 from .columns import column_regions
 from .scripts import RTL_CHAR, is_rtl, bidi_order, join_words, logical_order
-from .types import Char, Line, Page, Rule, Word
+from .types import Char, Line, Page, Rule, Word, font_style
 
 FOOTNOTE_REF = re.compile(r"^(?:\d{1,3}|[*†‡§]+|[a-z])(?:[,\s]+(?:\d{1,3}|[a-z]))*,?$")
 
@@ -116,25 +116,35 @@ def word_of(glyphs: list[str], x0: float, x1: float, top: float, bottom: float, 
 
 def make_line(page: int, words: list[Word]) -> Line:
     """A line of ``words`` (one baseline): text in reading order, box, size and style."""
-    sizes: Counter[float] = Counter()
+    sizes: dict[float, int] = {}  # letters per size; a word without any counts one
     for w in words:
-        sizes[round(w.size, 1)] += max(len(w.text), 1)
-    size = sizes.most_common(1)[0][0]
+        key = round(w.size, 1)
+        sizes[key] = sizes.get(key, 0) + (len(w.text) or 1)
+    size = max(sizes, key=sizes.__getitem__)  # the first of the most frequent, as Counter.most_common
     body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
-    words = sorted(words, key=lambda w: w.x0)
+    words = sorted(words, key=_left)
     rtl = is_rtl(words)
     ordered = bidi_order(words) if rtl else words
     ocr = any(w.ocr for w in words)
-    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > column_gap(size, ocr))
-    chars = sum(len(w.text) for w in body)
+    gap = column_gap(size, ocr)
+    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > gap)
+    chars = bold = italic = 0
+    for w in body:
+        n = len(w.text)
+        chars += n
+        is_bold, is_italic = font_style(w.fontname)
+        bold += n if is_bold else 0
+        italic += n if is_italic else 0
     return Line(
         page=page, words=tuple(ordered), text=join_words([w.text for w in ordered]),
-        x0=min(w.x0 for w in words), x1=max(w.x1 for w in words),
-        top=min(w.top for w in body), bottom=max(w.bottom for w in body), size=size,
-        bold=sum(len(w.text) for w in body if w.bold) > chars / 2,
-        italic=sum(len(w.text) for w in body if w.italic) > chars / 2,
-        column_gaps=gaps, rtl=rtl, ocr=ocr,
+        x0=words[0].x0, x1=max([w.x1 for w in words]),
+        top=min([w.top for w in body]), bottom=max([w.bottom for w in body]), size=size,
+        bold=bold > chars / 2, italic=italic > chars / 2, column_gaps=gaps, rtl=rtl, ocr=ocr,
     )
+
+
+def _left(word: Word) -> float:
+    return word.x0
 
 
 def column_gap(size: float, ocr: bool) -> float:

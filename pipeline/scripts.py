@@ -22,6 +22,9 @@ LATIN_LIGATURES = re.compile("[\ufb00-\ufb06]")  # ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ: 
 
 def join_words(words: Sequence[str]) -> str:
     """Words joined with spaces, except next to a CJK character (Chinese text has none)."""
+    spaced = " ".join(words)
+    if not lexicon.CJK.search(spaced):
+        return spaced
     out = ""
     for word in words:
         if out and not (lexicon.CJK.match(out[-1]) or lexicon.CJK.match(word[0])):
@@ -74,7 +77,7 @@ def bidi_order(words: Sequence[Word]) -> list[Word]:
 
 def is_rtl(words: Sequence[Word]) -> bool:
     """Whether most of the words' letters are of a right-to-left script."""
-    rtl = sum(len(RTL_CHAR.findall(w.text)) for w in words)
-    return rtl > sum(len(w.text) for w in words) / 2
+    text = "".join([w.text for w in words])
+    return len(RTL_CHAR.findall(text)) > len(text) / 2
 
 

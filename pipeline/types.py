@@ -8,6 +8,7 @@ column may take (the same lists as :mod:`pipeline.schemas` documents).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -43,13 +44,19 @@ class Word:
 
     @property
     def bold(self) -> bool:
-        name = self.fontname.lower()
-        return "bold" in name or "black" in name
+        return font_style(self.fontname)[0]
 
     @property
     def italic(self) -> bool:
-        name = self.fontname.lower()
-        return "italic" in name or "oblique" in name
+        return font_style(self.fontname)[1]
+
+
+@functools.lru_cache(maxsize=4096)  # bounded: subset fonts are named anew in every PDF
+def font_style(fontname: str) -> tuple[bool, bool]:
+    """Whether a font's name says bold (or black) and italic (or oblique); a page has
+    thousands of words in a handful of fonts."""
+    name = fontname.lower()
+    return "bold" in name or "black" in name, "italic" in name or "oblique" in name
 
 
 Char = Word  # a glyph: the Word of one character, before words are grouped
