@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -37,33 +37,41 @@ def vocabulary(language: str) -> frozenset[str]:
     return frozenset()
 
 
-def _candidates(words: Sequence[Word]) -> list[str]:
-    """The tokens that should be dictionary words: letters, not symbols or numbers."""
-    out = []
-    for word in words:
-        token = word.text.strip(EDGE_PUNCT)
-        if len(token) >= 2 and any(c.isalpha() for c in token):
-            out.append(token)
-    return out
+WORD_PARTS = re.compile(r"[-'’]")
+
+
+@lru_cache(maxsize=1 << 16)  # a document repeats its words; bounded for an archive's run
+def _judged(text: str, language: str | None) -> tuple[bool, bool] | None:
+    """Whether a word is known to the language's lexicon and whether it is garbled, or
+    None for a word that need not be a dictionary word (symbols, numbers, one letter)."""
+    token = text.strip(EDGE_PUNCT)
+    if len(token) < 2 or not any(c.isalpha() for c in token):
+        return None
+    # Chinese runs a line's words and punctuation together: its "words" are not judged
+    garbled = bool(GARBLED.search(token)) and not lexicon.CJK.search(token)
+    return _known(token, vocabulary(language) if language else frozenset()), garbled
 
 
 def _known(token: str, vocab: frozenset[str]) -> bool:
     if "/" in token or any(c.isdigit() for c in token):
         return True  # a symbol or a number: not the lexicon's to judge
-    parts = [p for p in re.split(r"[-'’]", token.lower()) if p]
+    parts = [p for p in WORD_PARTS.split(token.lower()) if p]
     return bool(parts) and all(p in vocab or p.isdigit() for p in parts)
 
 
 def measure(words: Sequence[Word], language: str | None) -> LayerQuality:
     """The quality figures of one page's text layer (``language``: ISO code, or None)."""
-    vocab = vocabulary(language) if language else frozenset()
-    tokens = _candidates(words)
+    tokens = known = garbled = 0
+    for word in words:
+        judged = _judged(word.text, language)
+        if judged is not None:
+            tokens += 1
+            known += judged[0]
+            garbled += judged[1]
     if not tokens:
         return LayerQuality(None, 0.0, 0)
-    known = sum(_known(t, vocab) for t in tokens) / len(tokens) if vocab else None
-    # Chinese runs a line's words and punctuation together: its "words" are not judged
-    garbled = sum(bool(GARBLED.search(t)) and not lexicon.CJK.search(t) for t in tokens)
-    return LayerQuality(known, garbled / len(tokens), len(tokens))
+    has_vocabulary = bool(vocabulary(language)) if language else False
+    return LayerQuality(known / tokens if has_vocabulary else None, garbled / tokens, tokens)
 
 
 def is_poor(quality: LayerQuality) -> bool:
