@@ -293,15 +293,20 @@ def hyphen_keeper(document_text: str, prefixes: Sequence[str]) -> Callable[[str,
     return keeps
 
 
+# each repair in turn: its pattern, its replacement and what a text must hold for the
+# pattern to match (most hold none of it: a lookbehind is tried at every character)
+REPAIRS = ((SPACE_BEFORE_APOSTROPHE, "", (" '", " ’")), (SPACE_BEFORE_HYPHEN, "-", (" -",)),
+           (SPACE_INSIDE_BRACKETS, "", ("( ", "[ ", " )", " ]")), (SPACE_BEFORE_COMMA, "", (" ,", " .")),
+           (SPACED_ARABIC_SLASH, "/", (" / ",)), (OLD_FOOTNOTE_REF, "", ("/",)))
+SPACE_RUN = re.compile(r"[ \t\u00a0]{2,}")
+
+
 def repair(text: str) -> str:
     """Close the spacing artefacts of UN PDFs and drop old-style footnote references."""
-    text = SPACE_BEFORE_APOSTROPHE.sub("", text)
-    text = SPACE_BEFORE_HYPHEN.sub("-", text)
-    text = SPACE_INSIDE_BRACKETS.sub("", text)
-    text = SPACE_BEFORE_COMMA.sub("", text)
-    text = SPACED_ARABIC_SLASH.sub("/", text)
-    text = OLD_FOOTNOTE_REF.sub("", text)
-    return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
+    for pattern, replacement, needed in REPAIRS:
+        if any(part in text for part in needed):
+            text = pattern.sub(replacement, text)
+    return SPACE_RUN.sub(" ", text).strip()
 
 
 def table_text(lines: Sequence[Line]) -> str:
@@ -376,8 +381,8 @@ def _set_apart(d: Draft, layout: Layout, words: int) -> bool:
     documents), or a short line centred on the page."""
     if d.first.bold or (d.first.italic and words <= config.MAX_SET_APART_WORDS):
         return True
-    letters = [c for c in d.text if c.isalpha()]
-    if len(letters) >= 4 and sum(c.isupper() for c in letters) > len(letters) * config.CAPITALS_SHARE:
+    letters = "".join(filter(str.isalpha, d.text))
+    if len(letters) >= 4 and sum(map(str.isupper, letters)) > len(letters) * config.CAPITALS_SHARE:
         return True
     lines = d.block.lines
     centred = all(l.x0 > layout.left_of(l) + config.INDENT_MIN and l.x1 < layout.right_of(l) - config.INDENT_MIN
