@@ -20,7 +20,7 @@ import resource
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import FrameType
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
-    from .types import Engine, ExtractedDocument, NerMode, Status
+    from .types import Engine, ExtractedDocument, NerMode, Segmented, Status
 
 HASH_CHUNK = 1 << 20
 
@@ -161,27 +161,48 @@ def in_stage(stage: str) -> Iterator[None]:
         raise StageError(stage, exc) from exc
 
 
-def build_document(source: SourceFile, extracted: ExtractedDocument | None = None
-                   ) -> tuple[dict[str, pa.Table], int, Status, int]:
-    """Extract (unless ``extracted`` is given), segment and tag one PDF. Returns its
-    tables, page count, status and pages read by OCR, or raises."""
-    from . import extract, segment, tag, write
+@dataclass(frozen=True)
+class Prepared:
+    """A document extracted and segmented: what tagging and writing need of it. Its
+    lines are dropped once segmented: a head start crosses two pipes, and a long
+    document's lines took a tenth of a second each way."""
+
+    document: ExtractedDocument
+    segmented: Segmented | None  # None: no text layer
+
+
+def prepare(source: SourceFile) -> Prepared:
+    """Extract and segment one PDF (the stages that need no spaCy), or raise."""
+    from . import extract, segment
 
     with in_stage("extract"):
-        doc = extracted if extracted is not None else extract.extract_pdf(source.path, source.engine)
-    base = _base(source)
+        doc = extract.extract_pdf(source.path, source.engine)
     if not doc.has_text_layer:
+        return Prepared(doc, None)
+    with in_stage("segment"):
+        seg = segment.segment(doc)
+        longest = max((len(p.text) for p in seg.paragraphs), default=0)
+        if longest > config.MAX_PARAGRAPH_CHARS:
+            raise ResourceLimit(f"a paragraph of {longest:,} characters (over {config.MAX_PARAGRAPH_CHARS:,})")
+    return Prepared(replace(doc, lines=[], rules=[]), seg)
+
+
+def build_document(source: SourceFile, prepared: Prepared | None = None
+                   ) -> tuple[dict[str, pa.Table], int, Status, int]:
+    """Extract and segment (unless ``prepared`` is given), then tag one PDF. Returns its
+    tables, page count, status and pages read by OCR, or raises."""
+    from . import tag, write
+
+    prepared = prepared if prepared is not None else prepare(source)
+    doc, seg = prepared.document, prepared.segmented
+    base = _base(source)
+    if seg is None:
         message = f"{source.label}: no text layer (a scan?): {doc.page_count} pages, no text"
         if doc.ocr_problem:
             message += f"; {doc.ocr_problem}"
         tables = write.error_tables(base, "extract", NoTextLayerError.__name__, message,
                                     status="no_text_layer", page_count=doc.page_count)
         return tables, doc.page_count, "no_text_layer", 0
-    with in_stage("segment"):
-        seg = segment.segment(doc)
-        longest = max((len(p.text) for p in seg.paragraphs), default=0)
-        if longest > config.MAX_PARAGRAPH_CHARS:
-            raise ResourceLimit(f"a paragraph of {longest:,} characters (over {config.MAX_PARAGRAPH_CHARS:,})")
     with in_stage("tag"):
         tags = tag.tag_document(seg.paragraphs, doc.masthead.language, source.ner)
     warnings = [write.problem_row(base, "extract", "EngineFallback",
@@ -243,9 +264,10 @@ def extend_time_limit(seconds: float) -> None:
 
 @dataclass(frozen=True)
 class HeadStart:
-    """A document extracted ahead of the rest of its processing, and the time it took."""
+    """A document extracted and segmented ahead of the rest of its processing, and the
+    time it took."""
 
-    document: ExtractedDocument
+    prepared: Prepared
     seconds: float
 
 
@@ -260,7 +282,7 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
     limit = timeout if head_start is None or timeout <= 0 else max(timeout - head_start.seconds, 1e-3)
     try:
         with time_limit(limit):
-            tables, pages, status, ocr_pages = build_document(source, head_start.document if head_start else None)
+            tables, pages, status, ocr_pages = build_document(source, head_start.prepared if head_start else None)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
     write.write_part(out_dir, source.doc_id, tables, _meta(source, status))
@@ -268,13 +290,12 @@ def process_document(source: SourceFile, out_dir: Path, timeout: float, head_sta
 
 
 def extract_ahead(source: SourceFile, out_dir: Path, timeout: float) -> HeadStart | Outcome:
-    """Extract one PDF only: its head start, or the Outcome of its failure, stored."""
-    from . import extract
-
+    """Extract and segment one PDF only: its head start, or the Outcome of its failure,
+    stored."""
     started = time.monotonic()
     try:
-        with time_limit(timeout), in_stage("extract"):
-            return HeadStart(extract.extract_pdf(source.path, source.engine), time.monotonic() - started)
+        with time_limit(timeout):
+            return HeadStart(prepare(source), time.monotonic() - started)
     except DOCUMENT_FAILURES as exc:
         return store_failure(source, out_dir, exc)
 
@@ -474,7 +495,7 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
         return
     # the biggest files first, so that no worker is left with a long one at the end
     biggest_first = sorted(todo, key=lambda source: source.path.stat().st_size, reverse=True)
-    # A head start: a process forked at once extracts documents, in order (no spaCy is
+    # A head start: a process forked at once extracts and segments documents, in order (no spaCy is
     # needed for that), while this one loads what tagging needs; the workers forked
     # after that start with it all, and finish what was extracted ahead.
     import multiprocessing  # here: a no-change rerun never needs it (a fifth of its imports)
@@ -506,7 +527,7 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
 
 
 def _extract_in_order(sources: list[SourceFile], claimed: Synchronized[int], sender: Connection, out_dir: Path, timeout: float, parent: int) -> None:
-    """The head start's process: claim and extract documents in order until the claim
+    """The head start's process: claim, extract and segment documents in order until the claim
     is closed (-1), then send the head starts (or stored failures)."""
     _worker_init(parent)
     results: list[HeadStart | Outcome] = []

@@ -39,6 +39,8 @@ def logical_order(glyphs: Sequence[str]) -> str:
     ligature's letters ("لأ") keep their order; runs of digits and Latin inside it keep
     theirs. Presentation forms, tatweel and directional marks are folded away."""
     text = "".join(glyphs)
+    if text.isascii():  # most words: neither right-to-left nor a ligature
+        return text
     if RTL_CHAR.search(text):
         runs: list[tuple[str, list[str]]] = []
         for glyph in reversed(glyphs):

@@ -163,7 +163,7 @@ def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, mon
     dies, the documents it had claimed are processed in full."""
     from pipeline import run as batch
 
-    def claim_then_die(sources, claimed, sender, out_dir, timeout):
+    def claim_then_die(sources, claimed, sender, out_dir, timeout, parent):
         with claimed.get_lock():
             claimed.value = len(sources)
         os._exit(1)
@@ -176,6 +176,24 @@ def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, mon
     a, b = tables(clean), tables(tmp_path / "out")
     for name in a:
         pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
+
+
+def test_a_head_start_is_the_segmented_document_without_its_lines(tmp_path):
+    """What the head start's process sends (through the parent, to a worker) is the
+    document segmented, its lines dropped: it gives the same tables as processing the
+    document in one go."""
+    from pipeline import run as batch
+
+    source = batch.SourceFile(FRENCH_LETTER, FRENCH_LETTER.name, batch.file_sha256(FRENCH_LETTER))
+    ahead = batch.extract_ahead(source, tmp_path / "out", timeout=0)
+    assert isinstance(ahead, batch.HeadStart)
+    assert ahead.prepared.document.lines == [] and ahead.prepared.document.rules == []
+    assert ahead.prepared.segmented is not None and ahead.prepared.segmented.paragraphs
+    with_head_start, _, status, _ = batch.build_document(source, ahead.prepared)
+    in_one_go, _, _, _ = batch.build_document(source)
+    assert status == "ok"
+    for name, table in in_one_go.items():
+        assert comparable(with_head_start[name].to_pandas()).equals(comparable(table.to_pandas())), name
 
 
 def test_a_second_run_on_the_same_folder_is_refused(small_raw, tmp_path):
