@@ -148,6 +148,35 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class SourceHashes:
+    """The raw files' SHA-256 by their stat signature (device, inode, size, modification
+    and change times), kept in the output folder from one run to the next: as git's
+    index does, a rerun reads again only the files whose signature changed (an archive's
+    no-change rerun read every PDF through). A file rewritten with its old size and
+    modification time still has a new change time, which no one can set back."""
+
+    def __init__(self, known: dict[str, Any]) -> None:
+        self.known = known
+        self.seen: dict[str, Any] = {}
+
+    def sha256(self, path: Path) -> str:
+        info = os.stat(path)
+        signature = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        key = os.path.abspath(path)
+        entry = self.known.get(key)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == signature and isinstance(entry[1], str):
+            digest: str = entry[1]
+        else:
+            digest = file_sha256(path)  # stat first: a change while it is read shows next time
+        self.seen[key] = [signature, digest]
+        return digest
+
+    @property
+    def changed(self) -> bool:
+        """Whether what to keep differs from what was kept (files new, changed or gone)."""
+        return self.seen != self.known
+
+
 @contextlib.contextmanager
 def in_stage(stage: str) -> Iterator[None]:
     """Name the stage of an error raised inside; an unexpected one (a bug, a malformed
@@ -360,8 +389,10 @@ class Scan:
 
 
 def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.DEFAULT_ENGINE,
-         ner: NerMode = config.DEFAULT_NER) -> Scan:
-    """Find and hash the PDFs of ``raw_dir`` (hidden files and folders left out)."""
+         ner: NerMode = config.DEFAULT_NER, hashes: SourceHashes | None = None) -> Scan:
+    """Find and hash the PDFs of ``raw_dir`` (hidden files and folders left out), each
+    read through unless ``hashes`` knows it unchanged."""
+    digest = hashes.sha256 if hashes is not None else file_sha256
     if not raw_dir.exists():
         raise UsageError(f"raw folder not found: {raw_dir}")
     if not raw_dir.is_dir():
@@ -380,7 +411,7 @@ def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.D
         if not follow_symlinks and _leads_out(path, raw_dir, problem):
             continue
         try:
-            source = SourceFile(path, name, file_sha256(path), engine, ner)
+            source = SourceFile(path, name, digest(path), engine, ner)
         except FileNotFoundError:
             problem(name, "FileNotFoundError", "vanished while the run read the folder (or a broken link)")
             continue
@@ -443,7 +474,10 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
     started = time.monotonic()
     summary = RunSummary()
     with store.run_lock(out_dir, wait):
-        found = scan(raw_dir, follow_symlinks, engine, ner)
+        hashes = SourceHashes(store.read_source_hashes(out_dir))
+        found = scan(raw_dir, follow_symlinks, engine, ner, hashes)
+        if hashes.changed:
+            store.write_source_hashes(out_dir, hashes.seen)
         by_doc = found.by_doc
         parts = store.list_parts(out_dir)
         version = results_version()

@@ -31,6 +31,7 @@ from .errors import LockedError
 
 PARTS_DIR = ".parts"
 PART_META = "meta.json"
+SOURCE_HASHES = ".source-hashes.json"  # the raw files' SHA-256 by their stat (run.SourceHashes)
 GENERATIONS_DIR = ".generations"
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -191,6 +192,20 @@ def read_part_meta(part: Path) -> dict[str, Any] | None:
         return meta
     except (OSError, ValueError):
         return None
+
+
+def read_source_hashes(out_dir: Path) -> dict[str, Any]:
+    """What the last run kept of the raw files' hashes (empty if none, or unreadable)."""
+    try:
+        found = json.loads((out_dir / SOURCE_HASHES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write_source_hashes(out_dir: Path, hashes: dict[str, Any]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write(out_dir / SOURCE_HASHES, json.dumps(hashes, sort_keys=True))
 
 
 def list_parts(out_dir: Path) -> dict[str, Path]:

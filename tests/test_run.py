@@ -38,6 +38,39 @@ def test_rerun_does_only_new_work_and_drops_removed_files(small_raw, tmp_path):
     assert set(pd.read_parquet(out / "paragraphs.parquet").doc_id) == set(docs.doc_id)
 
 
+def test_a_rerun_reads_again_only_the_pdfs_whose_stat_changed(small_raw, tmp_path, monkeypatch):
+    """The raw files' hashes are kept by their stat signature: a no-change rerun reads
+    none of them through; a file rewritten in place, even with its old size and
+    modification time, is read again and processed again; a damaged record of the
+    hashes only costs reading them all again."""
+    from pipeline import run as batch
+    from pipeline import store
+
+    out = tmp_path / "out"
+    run(small_raw, out, workers=1, report=False)
+    read: list[str] = []
+    real = batch.file_sha256
+    monkeypatch.setattr(batch, "file_sha256", lambda path: read.append(path.name) or real(path))
+    again = run(small_raw, out, workers=1, report=False)
+    assert (read, again.skipped) == ([], 3)
+
+    target = small_raw / "A_INF_76_1_en.pdf"
+    before = target.stat()
+    data = bytearray(target.read_bytes())
+    comment = data.index(b"\n%") + 2  # the binary comment after the header: any bytes will do
+    data[comment] ^= 1  # the same size, another content (and still a PDF)
+    target.write_bytes(bytes(data))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed = run(small_raw, out, workers=1, report=False)
+    assert read == ["A_INF_76_1_en.pdf"]
+    assert (changed.processed, changed.removed, changed.skipped) == (1, 1, 2)
+
+    read.clear()
+    (out / store.SOURCE_HASHES).write_text("{not json", encoding="utf-8")
+    damaged = run(small_raw, out, workers=1, report=False)
+    assert sorted(read) == sorted(p.name for p in small_raw.glob("*.pdf")) and damaged.skipped == 3
+
+
 def test_results_do_not_depend_on_batching_or_workers(small_raw, tmp_path):
     one_run = tmp_path / "one"
     run(small_raw, one_run, workers=2, report=False)
