@@ -160,7 +160,7 @@ def _superscripts_resolved(words: list[Word]) -> list[Word]:
     it is the marker of a footnote's own text."""
     if len(words) < 2:
         return words
-    words = sorted(words, key=lambda w: w.x0)
+    words = sorted(words, key=_left)
     line_size = max(w.size for w in words)
     line_bottom = max(w.bottom for w in words if w.size == line_size)
     out: list[Word] = []
@@ -247,7 +247,7 @@ def body_size(lines: Sequence[Line]) -> float:
 def line_segments(line: Line, min_gap: float) -> list[str]:
     """The line's text split where words stand more than ``min_gap`` apart, in reading
     order."""
-    words = sorted(line.words, key=lambda w: w.x0)
+    words = sorted(line.words, key=_left)
     parts: list[list[Word]] = [[words[0]]]
     for prev, word in zip(words, words[1:]):
         if word.x0 - prev.x1 > min_gap:

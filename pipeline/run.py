@@ -98,7 +98,7 @@ class RunSummary:
 # --- the version that results depend on ------------------------------------------------
 
 # Files of the package that do not make rows: scheduling, the folder, the views, tools
-# (and what is built from them: bytecode, the C glyph reader, whose source counts).
+# (and what is built from them: bytecode, the C extensions, whose sources count).
 # Every other module and data file is part of the results version.
 NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "run.py", "store.py", "versions.py",
                "templates")

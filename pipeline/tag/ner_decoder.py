@@ -60,6 +60,7 @@ def recognize(recognizer: Any, docs: Sequence[Doc], batch_size: int, use_native:
         decoder.parse(list(_chunks(sorted(batch, key=len), max(batch_size // 4, 2))), steps)
 
 
+@functools.lru_cache(maxsize=1)
 def native() -> ModuleType | None:
     """The decoding steps in C, or None where the extension is not built (a source
     checkout without a compiler): they then run in numpy."""
