@@ -43,6 +43,20 @@ def extract_pdf(path: Path, engine: Engine = config.DEFAULT_ENGINE) -> Extracted
                    unmapped_glyphs=sum(page.unmapped for page in read_.pages))
 
 
+def load(engine: Engine = config.DEFAULT_ENGINE) -> None:
+    """Load now what reading a PDF loads on first use: the engine's module and pdfium's
+    C reader, OCR and repair, and the layer-quality vocabularies (before workers are
+    forked, so that each starts with them)."""
+    from . import engines, quality
+    from .engines import ocr, pdfium  # noqa: F401
+    from .repair import read_pages_or_repair  # noqa: F401
+
+    engines.load(engine)
+    pdfium.native()
+    for language in config.SPACY_MODELS:
+        quality.vocabulary(language)
+
+
 def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float, float]],
              rules: Sequence[Rule] = ()) -> ExtractedDocument:
     """The pure core of extraction: per-page words to body lines and masthead."""

@@ -350,6 +350,21 @@ def _meta(source: SourceFile, status: str) -> dict[str, Any]:
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt(3)
+
+
+@lru_cache(maxsize=1)
+def tune_allocator() -> bool:
+    """Set glibc's malloc thresholds for processing documents (config.MALLOC_*), in this
+    process and the workers it forks; False where the C library has no mallopt."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl, macOS)
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, config.MALLOC_MMAP_THRESHOLD)
+                and mallopt(M_TRIM_THRESHOLD, config.MALLOC_TRIM_THRESHOLD))
 
 
 def _worker_init(parent: int) -> None:
@@ -523,6 +538,8 @@ def _is_stale(part: Path | None, version: str, source: SourceFile) -> bool:
 
 
 def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: float) -> Iterator[Outcome]:
+    if todo:
+        tune_allocator()
     if workers <= 1 or len(todo) <= 1:
         for source in todo:
             yield process_document(source, out_dir, timeout)
@@ -537,13 +554,15 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
     context = multiprocessing.get_context("fork")
     claimed = context.Value("i", 0)
     receiver, sender = context.Pipe(duplex=False)
-    extractor = context.Process(target=_extract_in_order, args=(biggest_first, claimed, sender, out_dir, timeout,
-                                                                os.getpid()), daemon=True)
+    languages_met, language_sender = context.Pipe(duplex=False)
+    extractor = context.Process(target=_extract_in_order, daemon=True,
+                                args=(biggest_first, claimed, sender, language_sender, out_dir, timeout, os.getpid()))
     extractor.start()
     sender.close()
+    language_sender.close()
     try:
         try:
-            _load_for_workers(todo[0].ner)
+            _load_for_workers(todo[0].engine, todo[0].ner, languages_met)
         finally:
             with claimed.get_lock():
                 taken, claimed.value = claimed.value, -1
@@ -557,51 +576,66 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
         yield from pool.run(biggest_first[taken:], biggest_first[:taken], receiver)
     finally:
         receiver.close()  # unread head starts (an error above) end the extracting process
+        languages_met.close()
         extractor.join()
 
 
-def _extract_in_order(sources: list[SourceFile], claimed: Synchronized[int], sender: Connection, out_dir: Path, timeout: float, parent: int) -> None:
+def _extract_in_order(sources: list[SourceFile], claimed: Synchronized[int], sender: Connection,
+                      language_sender: Connection, out_dir: Path, timeout: float, parent: int) -> None:
     """The head start's process: claim, extract and segment documents in order until the claim
-    is closed (-1), then send the head starts (or stored failures)."""
+    is closed (-1), then send the head starts (or stored failures). Each language met
+    the first time is sent at once on ``language_sender`` (a few bytes: it never blocks)."""
     _worker_init(parent)
     results: list[HeadStart | Outcome] = []
+    met: set[str | None] = set()
     for i, source in enumerate(sources):
         with claimed.get_lock():
             if claimed.value < 0:
                 break
             claimed.value = i + 1
-        results.append(extract_ahead(source, out_dir, timeout))
+        results.append(result := extract_ahead(source, out_dir, timeout))
+        if isinstance(result, HeadStart) and (language := result.prepared.document.masthead.language) not in met:
+            met.add(language)
+            with contextlib.suppress(OSError):
+                language_sender.send(language)
+    language_sender.close()
     with contextlib.suppress(OSError):  # the run stopped before reading them
         sender.send(results)
     sender.close()
 
 
-def _load_for_workers(ner: NerMode) -> None:
+def _load_for_workers(engine: Engine, ner: NerMode, languages_met: Connection) -> None:
     """What every worker needs, loaded before they are forked so that each starts with
     it (and publishing the tables doesn't pay for it again): the stage modules, pandas
     (pyarrow imports it to build its first array from Python objects), the data files
-    and the tag pipelines of the installed models. pyarrow's allocator is used once here:
-    its first allocation reserves 1 GB of address space, which the workers' memory limit
-    then counts as theirs from the start."""
+    and the tag pipelines of the installed models and of the languages the head start
+    has met so far (a blank one costs each worker up to half a second on its first
+    document). pyarrow's allocator is used once here: its first allocation reserves 1 GB
+    of address space, which the workers' memory limit then counts as theirs from the start."""
     import pandas  # noqa: F401
     import pyarrow
 
     pyarrow.array([0])
 
     from . import extract, segment, tag, write  # noqa: F401
+    extract.load(engine)
     tag.read_data()
     for language in config.SPACY_MODELS:
         tag.build_nlp(language, ner)
+    with contextlib.suppress(EOFError, OSError):  # the head start is over, or died
+        while languages_met.poll():
+            tag.build_nlp(languages_met.recv(), ner)
 
 
 Job = tuple[SourceFile, "HeadStart | None"]
 
 
-@dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    job: Job | None = None
+    """A forked worker, the parent's end of its pipe, and the job it holds (None: idle)."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+        self.process, self.conn = process, conn
+        self.job: Job | None = None
 
 
 class WorkerPool:

@@ -182,7 +182,7 @@ def test_a_failure_while_loading_for_the_workers_leaves_no_process_behind(small_
 
     from pipeline import run as batch
 
-    def broken(ner):
+    def broken(engine, ner, languages_met):
         raise RuntimeError("model files damaged")
 
     monkeypatch.setattr(batch, "_load_for_workers", broken)
@@ -196,7 +196,7 @@ def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, mon
     dies, the documents it had claimed are processed in full."""
     from pipeline import run as batch
 
-    def claim_then_die(sources, claimed, sender, out_dir, timeout, parent):
+    def claim_then_die(sources, claimed, sender, language_sender, out_dir, timeout, parent):
         with claimed.get_lock():
             claimed.value = len(sources)
         os._exit(1)
@@ -209,6 +209,47 @@ def test_the_head_start_process_dying_loses_no_document(small_raw, tmp_path, mon
     a, b = tables(clean), tables(tmp_path / "out")
     for name in a:
         pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
+
+
+def test_the_head_start_sends_each_language_at_once_and_the_parent_builds_its_pipeline(small_raw, tmp_path,
+                                                                                        monkeypatch):
+    """The head start's process sends a document's language the first time it meets it,
+    before its head starts; the parent builds the tag pipeline of each language sent so
+    far, with the models', before it forks the workers (else each worker built it on its
+    first document in that language)."""
+    import multiprocessing
+
+    from pipeline import run as batch
+    from pipeline import tag
+
+    french, spanish = small_raw / "S_2016_871_fr.pdf", small_raw / "A_RES_48_246_es.pdf"
+    sources = [batch.SourceFile(path, path.name, batch.file_sha256(path)) for path in (french, spanish, french)]
+    context = multiprocessing.get_context("fork")
+    claimed = context.Value("i", 0)
+    receiver, sender = context.Pipe(duplex=False)
+    languages, language_sender = context.Pipe(duplex=False)
+    process = context.Process(target=batch._extract_in_order, daemon=True,
+                              args=(sources, claimed, sender, language_sender, tmp_path, 60.0, os.getpid()))
+    process.start()
+    sender.close()
+    language_sender.close()
+    met = []
+    with pytest.raises(EOFError):
+        while True:
+            met.append(languages.recv())
+    head_starts = receiver.recv()
+    process.join()
+    assert met == ["fr", "es"]
+    assert [h.prepared.document.masthead.language for h in head_starts] == ["fr", "es", "fr"]
+
+    built = []
+    monkeypatch.setattr(tag, "build_nlp", lambda language, ner="model": built.append((language, ner)))
+    languages, language_sender = context.Pipe(duplex=False)
+    for language in ("es", None):
+        language_sender.send(language)
+    language_sender.close()
+    batch._load_for_workers("pdfium", "rules", languages)
+    assert built == [*((language, "rules") for language in config.SPACY_MODELS), ("es", "rules"), (None, "rules")]
 
 
 def test_a_head_start_is_the_segmented_document_without_its_lines(tmp_path):
@@ -385,3 +426,12 @@ def test_the_clis_engine_and_ner_choices_are_the_record_types_values():
 
     assert config.ENGINES == get_args(types.Engine)
     assert config.NER_MODES == get_args(types.NerMode)
+
+
+def test_the_allocator_is_tuned_where_the_c_library_is_glibc():
+    import platform
+
+    from pipeline import run as batch
+
+    batch.tune_allocator.cache_clear()
+    assert batch.tune_allocator() is (platform.libc_ver()[0] == "glibc")

@@ -21,6 +21,11 @@ def _reader(engine: Engine) -> Callable[[Path], list[Page]]:
     return read_pages
 
 
+def load(engine: Engine) -> None:
+    """Import ``engine``'s module and the fallback's now (else on first use)."""
+    _reader(engine), _reader(FALLBACK)
+
+
 def read_pages(path: Path, engine: Engine) -> tuple[list[Page], str | None]:
     """Every page's words and rules read with ``engine``, and None; or, when that engine
     cannot read the file or its text is right-to-left, the pages read with pdfplumber and

@@ -19,7 +19,7 @@ from threadpoolctl import ThreadpoolController
 from .. import config
 from ..folding import FALLBACK_LANGUAGE
 from ..types import NerMode
-from . import components  # noqa: F401  (registers the components' factories)
+from . import components, ner_decoder  # noqa: F401  (components registers the factories)
 from .charsets import fast_compile
 from .components import PRESET_LABELS
 from .dictionary import Lexicon
@@ -81,6 +81,9 @@ def _prepare_ner(recognizer: Any) -> None:
     ops = NumpyOps(use_blis=False)
     for node in recognizer.model.walk():
         node.ops = ops
+    # what the first document would load (each worker again): the C decoding steps, the
+    # BLAS thread controller
+    ner_decoder.native(), _blas()
 
 
 @functools.cache
