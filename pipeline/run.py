@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
-import hashlib
 import itertools
 import json
 import os
@@ -20,11 +19,10 @@ import resource
 import signal
 import sys
 import time
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from . import config, store, versions
 from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit, StageError,
@@ -43,8 +41,10 @@ if TYPE_CHECKING:
 HASH_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class SourceFile:
+# The records are named tuples and plain classes: importing dataclasses (inspect with it)
+# and building them was a fifth of a no-change rerun.
+
+class SourceFile(NamedTuple):
     """A PDF of the raw folder."""
 
     path: Path
@@ -63,8 +63,7 @@ class SourceFile:
         return store.readable(self.name)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What processing one document gave."""
 
     doc_id: str
@@ -76,17 +75,14 @@ class Outcome:
     ocr_pages: int = 0    # pages read by OCR
 
 
-@dataclass
 class RunSummary:
-    processed: int = 0
-    skipped: int = 0
-    failed: int = 0
-    no_text_layer: int = 0
-    removed: int = 0
-    pages: int = 0
-    ocr_pages: int = 0
-    seconds: float = 0.0
-    outcomes: list[Outcome] = field(default_factory=list)
+    """What a run did: its counts, its time and each processed document's outcome."""
+
+    def __init__(self) -> None:
+        self.processed = self.skipped = self.failed = self.no_text_layer = self.removed = 0
+        self.pages = self.ocr_pages = 0
+        self.seconds = 0.0
+        self.outcomes: list[Outcome] = []
 
     def line(self) -> str:
         return (f"processed {self.processed}, skipped {self.skipped} unchanged, failed {self.failed}"
@@ -106,14 +102,22 @@ NOT_RESULTS = ("__main__.py", "cli.py", "docs.py", "loading.py", "report.py", "r
 RESULT_LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pypdf", "spacy")
 
 
-def result_files() -> list[Path]:
-    """The package's files that the rows depend on, sorted."""
-    files = []
-    for path in sorted(config.PACKAGE_DIR.rglob("*")):
-        relative = path.relative_to(config.PACKAGE_DIR).as_posix()
-        if (path.is_file() and "__pycache__" not in relative and path.suffix not in (".pyc", ".so")
-                and not any(relative == skip or relative.startswith(skip + "/") for skip in NOT_RESULTS)):
-            files.append(path)
+# the results version, kept in config.CACHE_DIR by what it was computed from
+VERSION_CACHE = "results-version.json"
+
+
+def result_files() -> dict[str, Path]:
+    """The package's files that the rows depend on, by their path in it (POSIX), sorted."""
+    root = config.PACKAGE_DIR
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        where = Path(folder).relative_to(root).parts
+        found += [(*where, name) for name in names if not name.endswith((".pyc", ".so"))]
+    files = {}
+    for parts in sorted(found):
+        if parts[0] not in NOT_RESULTS and os.path.isfile(path := root.joinpath(*parts)):
+            files["/".join(parts)] = path
     return files
 
 
@@ -128,19 +132,45 @@ def library_versions() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def results_version() -> str:
     """The pipeline's version with a digest of every file that makes the rows and of the
-    versions of the libraries and models: results made under another version are stale."""
+    versions of the libraries and models: results made under another version are stale.
+    It is kept (VERSION_CACHE) with the files' stat signatures and the versions, and
+    computed again only when one of them changed: a no-change rerun read the package
+    through."""
+    files = result_files()
+    key = {"pipeline": config.PIPELINE_VERSION, "libraries": library_versions(),
+           "files": {name: stat_signature(path) for name, path in files.items()}}
+    kept_in = config.CACHE_DIR / VERSION_CACHE
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(kept_in.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("key") == key and isinstance(kept.get("version"), str):
+            return str(kept["version"])
+    import hashlib  # here: a no-change rerun never needs it
+
     h = hashlib.sha256()
-    for path in result_files():
-        h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
+    for name, path in files.items():  # read after their stat: a change meanwhile shows next time
+        h.update(name.encode())
         h.update(path.read_bytes())
     code = h.hexdigest()[:8]
-    libraries = hashlib.sha256(json.dumps(library_versions(), sort_keys=True).encode()).hexdigest()[:8]
-    return f"{config.PIPELINE_VERSION}+code.{code}.libs.{libraries}"
+    libraries = hashlib.sha256(json.dumps(key["libraries"], sort_keys=True).encode()).hexdigest()[:8]
+    version = f"{config.PIPELINE_VERSION}+code.{code}.libs.{libraries}"
+    with contextlib.suppress(OSError):  # an unwritable cache folder: computed every run
+        kept_in.parent.mkdir(parents=True, exist_ok=True)
+        store.atomic_write(kept_in, json.dumps({"key": key, "version": version}))
+    return version
+
+
+def stat_signature(path: Path) -> list[int]:
+    """What changes when a file is written, as git's index keeps it: device, inode, size,
+    modification and change times (a change time no one can set back)."""
+    info = os.stat(path)
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 # --- one document ---------------------------------------------------------------------
 
 def file_sha256(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(HASH_CHUNK), b""):
@@ -149,19 +179,17 @@ def file_sha256(path: Path) -> str:
 
 
 class SourceHashes:
-    """The raw files' SHA-256 by their stat signature (device, inode, size, modification
-    and change times), kept in the output folder from one run to the next: as git's
-    index does, a rerun reads again only the files whose signature changed (an archive's
-    no-change rerun read every PDF through). A file rewritten with its old size and
-    modification time still has a new change time, which no one can set back."""
+    """The raw files' SHA-256 by their stat signature, kept in the output folder from one
+    run to the next: as git's index does, a rerun reads again only the files whose
+    signature changed (an archive's no-change rerun read every PDF through). A file
+    rewritten with its old size and modification time still has a new change time."""
 
     def __init__(self, known: dict[str, Any]) -> None:
         self.known = known
         self.seen: dict[str, Any] = {}
 
     def sha256(self, path: Path) -> str:
-        info = os.stat(path)
-        signature = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        signature = stat_signature(path)
         key = os.path.abspath(path)
         entry = self.known.get(key)
         if isinstance(entry, list) and len(entry) == 2 and entry[0] == signature and isinstance(entry[1], str):
@@ -190,8 +218,7 @@ def in_stage(stage: str) -> Iterator[None]:
         raise StageError(stage, exc) from exc
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A document extracted and segmented: what tagging and writing need of it. Its
     lines are dropped once segmented: a head start crosses two pipes, and a long
     document's lines took a tenth of a second each way."""
@@ -202,6 +229,8 @@ class Prepared:
 
 def prepare(source: SourceFile) -> Prepared:
     """Extract and segment one PDF (the stages that need no spaCy), or raise."""
+    import dataclasses
+
     from . import extract, segment
 
     with in_stage("extract"):
@@ -213,7 +242,7 @@ def prepare(source: SourceFile) -> Prepared:
         longest = max((len(p.text) for p in seg.paragraphs), default=0)
         if longest > config.MAX_PARAGRAPH_CHARS:
             raise ResourceLimit(f"a paragraph of {longest:,} characters (over {config.MAX_PARAGRAPH_CHARS:,})")
-    return Prepared(replace(doc, lines=[], rules=[]), seg)
+    return Prepared(dataclasses.replace(doc, lines=[], rules=[]), seg)
 
 
 def build_document(source: SourceFile, prepared: Prepared | None = None
@@ -291,8 +320,7 @@ def extend_time_limit(seconds: float) -> None:
         signal.setitimer(signal.ITIMER_REAL, remaining + seconds, TIMER_REPEAT)
 
 
-@dataclass(frozen=True)
-class HeadStart:
+class HeadStart(NamedTuple):
     """A document extracted and segmented ahead of the rest of its processing, and the
     time it took."""
 
@@ -394,8 +422,7 @@ def _address_space() -> int:
 
 # --- the raw folder -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """The raw folder's PDFs grouped by content (doc_id), names sorted, and the errors
     rows of the files that could not be read (unreadable, vanished, links leading out)."""
 

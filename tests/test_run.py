@@ -386,6 +386,7 @@ def test_results_version_covers_every_module_data_file_and_library(tmp_path, mon
     package = tmp_path / "pipeline"
     shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(config, "PACKAGE_DIR", package)
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
 
     def version() -> str:
         batch.results_version.cache_clear()
@@ -404,6 +405,50 @@ def test_results_version_covers_every_module_data_file_and_library(tmp_path, mon
         with_data = version()
         monkeypatch.setattr(batch, "library_versions", lambda: {"pdfminer.six": "99"})
         assert version() != with_data
+    finally:
+        batch.results_version.cache_clear()
+
+
+def test_the_results_version_is_computed_again_only_when_a_file_changed(tmp_path, monkeypatch):
+    """The version is kept with the files' stat signatures: a second process reads none
+    of the package's files; a module rewritten with its old size and modification time
+    is read again (its change time moved), and so is everything when the kept record is
+    damaged."""
+    from pathlib import Path
+
+    from pipeline import config
+    from pipeline import run as batch
+
+    package = tmp_path / "pipeline"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", package)
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real(path))
+
+    def version() -> str:
+        batch.results_version.cache_clear()
+        read.clear()
+        return batch.results_version()
+
+    try:
+        base = version()
+        assert "segment.py" in read
+        assert (version(), read) == (base, [])
+
+        module = package / "segment.py"
+        before = module.stat()
+        text = module.read_text(encoding="utf-8")
+        changed = text.replace("paragraph", "Paragraph", 1)
+        assert changed != text and len(changed) == len(text)
+        module.write_text(changed, encoding="utf-8")
+        os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert version() != base and "segment.py" in read
+
+        (config.CACHE_DIR / batch.VERSION_CACHE).write_text("{not json")
+        module.write_text(text, encoding="utf-8")
+        assert version() == base and "segment.py" in read
     finally:
         batch.results_version.cache_clear()
 
