@@ -166,7 +166,7 @@ WORKER_MEMORY_MB = int(os.environ.get("PIPELINE_WORKER_MEMORY_MB", 2048))
 # bytes comes from the heap, which keeps up to MALLOC_TRIM_THRESHOLD bytes free at its
 # top. Its defaults map and unmap each large buffer again and again (pdfium's pages,
 # the NER's matrices, Arrow's buffers), and every page touched anew is a page fault:
-# with these, a third of the faults and a run 5% sooner, for about 30 MB more at its peak.
+# with these, a third of the faults and a run 4-6% sooner, for about 20 MB more at its peak.
 MALLOC_MMAP_THRESHOLD = 16 << 20
 MALLOC_TRIM_THRESHOLD = 64 << 20
 WORKER_ATTEMPTS = 2            # a document whose worker died this many times is recorded failed
@@ -174,5 +174,5 @@ WORKER_ATTEMPTS = 2            # a document whose worker died this many times is
 # (not a row group per document: fewer, larger groups read faster and write sooner)
 ROW_GROUP_ROWS = 100_000
 # A part's Arrow IPC files are compressed with LZ4: two thirds of their size uncompressed,
-# for a tenth of a millisecond a table more (zstd would save another fifth, twice slower)
+# for about 0.2 ms a table more (zstd would save another fifth, twice slower)
 PART_COMPRESSION: Literal["lz4", "zstd"] | None = "lz4"
