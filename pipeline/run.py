@@ -651,7 +651,11 @@ def _load_for_workers(engine: Engine, ner: NerMode, languages_met: Connection) -
         tag.build_nlp(language, ner)
     with contextlib.suppress(EOFError, OSError):  # the head start is over, or died
         while languages_met.poll():
-            tag.build_nlp(languages_met.recv(), ner)
+            language = languages_met.recv()
+            try:
+                tag.build_nlp(language, ner)
+            except Exception:  # left to the worker: then its document fails, not the run
+                pass
 
 
 Job = tuple[SourceFile, "HeadStart | None"]

@@ -251,6 +251,21 @@ def test_the_head_start_sends_each_language_at_once_and_the_parent_builds_its_pi
     batch._load_for_workers("pdfium", "rules", languages)
     assert built == [*((language, "rules") for language in config.SPACY_MODELS), ("es", "rules"), (None, "rules")]
 
+    # a language whose pipeline fails to build is left to the workers: the run goes on
+    def build(language, ner="model"):
+        if language == "zz":
+            raise OSError("model files damaged")
+        built.append((language, ner))
+
+    monkeypatch.setattr(tag, "build_nlp", build)
+    built.clear()
+    languages, language_sender = context.Pipe(duplex=False)
+    for language in ("zz", "es"):
+        language_sender.send(language)
+    language_sender.close()
+    batch._load_for_workers("pdfium", "rules", languages)
+    assert built[-1] == ("es", "rules")
+
 
 def test_a_head_start_is_the_segmented_document_without_its_lines(tmp_path):
     """What the head start's process sends (through the parent, to a worker) is the
