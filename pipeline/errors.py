@@ -50,6 +50,16 @@ class WorkerDied(PipelineError):
     """The worker process processing a document died (killed by a signal, out of memory)."""
 
 
+class DamagedPart(PipelineError):
+    """A stored part (one document's rows) cannot be read back: a run removes it and
+    processes its document again."""
+
+    def __init__(self, part: str | PathLike[str], problem: str):
+        self.part = str(part)
+        self.problem = problem
+        super().__init__(f"{self.part}: damaged part ({problem})")
+
+
 class LockedError(PipelineError):
     """Another run holds the lock on the output folder."""
 

@@ -25,8 +25,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 from . import config, store, versions
-from .errors import (DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit, StageError,
-                     UsageError, WorkerDied)
+from .errors import (DamagedPart, DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit,
+                     StageError, UsageError, WorkerDied)
 
 if TYPE_CHECKING:
     import multiprocessing.process
@@ -83,6 +83,17 @@ class RunSummary:
         self.pages = self.ocr_pages = 0
         self.seconds = 0.0
         self.outcomes: list[Outcome] = []
+
+    def add(self, outcome: Outcome) -> None:
+        """Count a processed document's outcome."""
+        self.outcomes.append(outcome)
+        self.pages += outcome.pages
+        self.ocr_pages += outcome.ocr_pages
+        if outcome.status == "failed":
+            self.failed += 1
+        else:
+            self.processed += 1
+            self.no_text_layer += outcome.status == "no_text_layer"
 
     def line(self) -> str:
         return (f"processed {self.processed}, skipped {self.skipped} unchanged, failed {self.failed}"
@@ -530,14 +541,7 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
             store.remove_part(parts[doc_id])
             summary.removed += 1
         for i, outcome in enumerate(_process_all(todo, out_dir, workers, timeout), start=1):
-            summary.outcomes.append(outcome)
-            summary.pages += outcome.pages
-            summary.ocr_pages += outcome.ocr_pages
-            if outcome.status == "failed":
-                summary.failed += 1
-            else:
-                summary.processed += 1
-                summary.no_text_layer += outcome.status == "no_text_layer"
+            summary.add(outcome)
             if progress:
                 progress(outcome, i, len(todo))
         summary.failed += len(found.problems)
@@ -546,9 +550,31 @@ def run(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR, *,
         before = store.published(out_dir) or {}
         if (todo or summary.removed or store.tables_missing(out_dir)
                 or {k: before.get(k) for k in record} != json.loads(json.dumps(record))):
-            _publish(out_dir, record, found.problems, report)
+            _publish_mending(out_dir, record, found.problems, report, by_doc, summary, timeout)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _publish_mending(out_dir: Path, record: dict[str, Any], problems: list[dict[str, Any]], report: bool,
+                     by_doc: dict[str, list[SourceFile]], summary: RunSummary, timeout: float) -> None:
+    """Publish; a part found damaged on the way (a disk error, a hand that edited it) is
+    removed and its document processed again, once, before publishing starts over."""
+    mended: set[str] = set()
+    while True:
+        try:
+            _publish(out_dir, record, problems, report)
+            return
+        except DamagedPart as exc:
+            doc_id = Path(exc.part).name
+            if doc_id in mended or doc_id not in by_doc:
+                raise
+            mended.add(doc_id)
+            print(f"warning: {exc}; processing {by_doc[doc_id][0].label} again", file=sys.stderr)
+            store.remove_part(Path(exc.part))
+            outcome = process_document(by_doc[doc_id][0], out_dir, timeout)
+            if all(done.doc_id != doc_id for done in summary.outcomes):  # else counted once already
+                summary.skipped -= 1
+                summary.add(outcome)
 
 
 def _lasting(problem: dict[str, Any]) -> dict[str, Any]:

@@ -303,7 +303,11 @@ def publish(out_dir: Path, write_tables: Callable[[Path, str], dict[str, int]], 
     number = max([int(p.name) for p in generations.iterdir() if p.name.isdigit()] + [previous.get("generation", 0)]) + 1
     name = f"{number:06d}"
     tmp = Path(tempfile.mkdtemp(dir=generations, prefix=TEMP_PREFIX))
-    rows = write_tables(tmp, name)
+    try:
+        rows = write_tables(tmp, name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     (tmp / MANIFEST).write_text(json.dumps({"generation": number, "rows": rows, **record}, sort_keys=True),
                           encoding="utf-8")
     _set_modes(tmp)

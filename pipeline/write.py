@@ -17,6 +17,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from . import config, schemas, store
+from .errors import DamagedPart
 from .types import ExtractedDocument, LetterInfo, Segmented, Tags
 
 
@@ -151,11 +152,14 @@ def _stamped(schema: pa.Schema, generation: str) -> pa.Schema:
 
 
 def _read_part(path: Path, schema: pa.Schema) -> pa.Table:
-    """A part's table (cast to ``schema``: a part is always of the current version, whose
-    schemas are these, so a cast that fails is a bug, not old data)."""
-    with pa.OSFile(str(path), "rb") as source:
-        table = ipc.open_file(source).read_all()
-    return table if table.schema.equals(schema) else table.cast(schema)
+    """A part's table, cast to ``schema`` (a part is of the current version, whose schemas
+    are these); raises DamagedPart for a file that does not read back so."""
+    try:
+        with pa.OSFile(str(path), "rb") as source:
+            table = ipc.open_file(source).read_all()
+        return table if table.schema.equals(schema) else table.cast(schema)
+    except (OSError, pa.ArrowException) as exc:
+        raise DamagedPart(path.parent, f"{path.name}: {exc}") from exc
 
 
 def _with_source_files(table: pa.Table, names: list[str]) -> pa.Table:

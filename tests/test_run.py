@@ -391,6 +391,40 @@ def test_log_lines_when_not_on_a_terminal():
     ]
 
 
+def test_a_damaged_part_is_processed_again_and_the_tables_stay_whole(small_raw, tmp_path, capsys, monkeypatch):
+    """A part that does not read back (a disk error, a hand that edited it) is removed and
+    its document processed again when the tables are next published; one that is still
+    damaged after that fails the run with a clear error, and leaves no half generation."""
+    from pipeline import run as batch
+    from pipeline import store, write
+    from pipeline.errors import DamagedPart
+
+    out = tmp_path / "out"
+    run(small_raw, out, workers=1, report=False)
+    parts = store.list_parts(out)
+    (small_raw / "A_INF_76_1_en.pdf").unlink()  # something to publish
+    clean = tmp_path / "clean"
+    run(small_raw, clean, workers=1, report=False)
+    damaged = parts[batch.file_sha256(small_raw / "S_2016_871_fr.pdf")[:16]]
+    (damaged / f"paragraphs{write.PART_SUFFIX}").write_bytes(b"not an Arrow file")
+
+    summary = run(small_raw, out, workers=1, report=False)
+    assert (summary.processed, summary.skipped, summary.removed) == (1, 1, 1)
+    assert "damaged part" in capsys.readouterr().err
+    a, b = tables(clean), tables(out)
+    for name in a:
+        pd.testing.assert_frame_equal(comparable(a[name]), comparable(b[name]), check_dtype=False)
+
+    def always_damaged(path, schema):
+        raise DamagedPart(path.parent, "unreadable")
+
+    monkeypatch.setattr(write, "_read_part", always_damaged)
+    (small_raw / "A_RES_48_246_es.pdf").unlink()
+    with pytest.raises(DamagedPart, match="damaged part"):
+        run(small_raw, out, workers=1, report=False)
+    assert [p.name for p in (out / store.GENERATIONS_DIR).iterdir() if not p.name.isdigit()] == []
+
+
 def test_results_version_covers_every_module_data_file_and_library(tmp_path, monkeypatch):
     from pipeline import config
     from pipeline import run as batch
