@@ -52,8 +52,11 @@ def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon, readings: Readings | N
 
 
 def caps_text(doc: Doc) -> bool:
-    """Whether the text is mostly capitals (a typewritten title, a heading)."""
-    text = doc.text  # spaCy builds it anew at each access
+    """Whether the text is mostly capitals (a typewritten title, a heading). The letters
+    are counted in the tokens' texts: ``doc.text`` holds the same letters, but spaCy builds
+    it anew at each access, a Token object per token (a tenth of the rules' time)."""
+    strings = doc.vocab.strings
+    text = "".join([strings[orth] for orth in doc.to_array(ORTH).tolist()])
     upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
     return upper + lower > 0 and upper / (upper + lower) > config.CAPS_TEXT_RATIO
 
