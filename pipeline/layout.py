@@ -116,29 +116,46 @@ def word_of(glyphs: list[str], x0: float, x1: float, top: float, bottom: float, 
 
 def make_line(page: int, words: list[Word]) -> Line:
     """A line of ``words`` (one baseline): text in reading order, box, size and style."""
-    sizes: dict[float, int] = {}  # letters per size; a word without any counts one
+    exact: dict[float, int] = {}  # letters per size; a word without any counts one
     for w in words:
-        key = round(w.size, 1)
-        sizes[key] = sizes.get(key, 0) + (len(w.text) or 1)
+        exact[w.size] = exact.get(w.size, 0) + (len(w.text) or 1)
+    sizes: dict[float, int] = {}  # per size to a tenth of a point, in order of first use
+    for key, letters in exact.items():
+        key = round(key, 1)
+        sizes[key] = sizes.get(key, 0) + letters
     size = max(sizes, key=sizes.__getitem__)  # the first of the most frequent, as Counter.most_common
-    body = [w for w in words if w.size >= size * config.SUPERSCRIPT_RATIO] or words
+    least = size * config.SUPERSCRIPT_RATIO
+    body = [w for w in words if w.size >= least] or words
     words = sorted(words, key=_left)
     rtl = is_rtl(words)
     ordered = bidi_order(words) if rtl else words
     ocr = any(w.ocr for w in words)
     gap = column_gap(size, ocr)
-    gaps = sum(1 for a, b in zip(words, words[1:]) if b.x0 - a.x1 > gap)
+    gaps = 0
+    x1 = previous_x1 = words[0].x1
+    for w in words:
+        if w.x0 - previous_x1 > gap:
+            gaps += 1
+        previous_x1 = w.x1
+        if previous_x1 > x1:
+            x1 = previous_x1
     chars = bold = italic = 0
+    top, bottom = body[0].top, body[0].bottom
     for w in body:
         n = len(w.text)
         chars += n
         is_bold, is_italic = font_style(w.fontname)
-        bold += n if is_bold else 0
-        italic += n if is_italic else 0
+        if is_bold:
+            bold += n
+        if is_italic:
+            italic += n
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
     return Line(
         page=page, words=tuple(ordered), text=join_words([w.text for w in ordered]),
-        x0=words[0].x0, x1=max([w.x1 for w in words]),
-        top=min([w.top for w in body]), bottom=max([w.bottom for w in body]), size=size,
+        x0=words[0].x0, x1=x1, top=top, bottom=bottom, size=size,
         bold=bold > chars / 2, italic=italic > chars / 2, column_gaps=gaps, rtl=rtl, ocr=ocr,
     )
 
@@ -161,11 +178,14 @@ def _superscripts_resolved(words: list[Word]) -> list[Word]:
     if len(words) < 2:
         return words
     words = sorted(words, key=_left)
-    line_size = max(w.size for w in words)
-    line_bottom = max(w.bottom for w in words if w.size == line_size)
+    line_size = max([w.size for w in words])
+    least = line_size * config.SUPERSCRIPT_RATIO
+    if all(w.size >= least for w in words):
+        return words  # nothing raised: the common case
+    line_bottom = max([w.bottom for w in words if w.size == line_size])
     out: list[Word] = []
     for word in words:
-        raised = word.size < line_size * config.SUPERSCRIPT_RATIO and word.bottom < line_bottom - 1
+        raised = word.size < least and word.bottom < line_bottom - 1
         if not raised or not out or not (FOOTNOTE_REF.match(word.text) or word.text.isalpha()):
             out.append(word)
         elif word.text.isalpha() and word.text.islower() and out[-1].text[-1:].isdigit():
@@ -192,34 +212,35 @@ def lines_from_words(page: int, words: Iterable[Word]) -> list[Line]:
     stand on; their references are dropped."""
     tol = config.LINE_MERGE_TOLERANCE
     rows: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (round(w.bottom, 1), w.x0)):
+    for word in sorted(words, key=_row_order):
         for row in reversed(rows[-4:]):
-            if abs(word.bottom - row[-1].bottom) <= tol and abs(word.size - row[-1].size) < 1.5:
+            last = row[-1]
+            if abs(word.bottom - last.bottom) <= tol and abs(word.size - last.size) < 1.5:
                 row.append(word)
                 break
         else:
             rows.append([word])
-    rows.sort(key=lambda row: max(w.bottom for w in row))
+    lows = [max([w.bottom for w in row]) for row in rows]
     baseline_rows: list[list[Word]] = []  # words of several sizes on one baseline
-    for row in rows:
-        last = baseline_rows[-1] if baseline_rows else None
-        if last and abs(max(w.bottom for w in row) - max(w.bottom for w in last)) <= tol:
-            last.extend(row)
+    baseline_low = 0.0
+    for i in sorted(range(len(rows)), key=lows.__getitem__):
+        if baseline_rows and abs(lows[i] - baseline_low) <= tol:
+            baseline_rows[-1].extend(rows[i])
+            baseline_low = max(baseline_low, lows[i])
         else:
-            baseline_rows.append(row)
-    rows = baseline_rows
-    rows = _merge_small_rows(rows)
-    return [make_line(page, _superscripts_resolved(row)) for row in rows if row]
+            baseline_rows.append(rows[i])
+            baseline_low = lows[i]
+    return [make_line(page, _superscripts_resolved(row)) for row in _merge_small_rows(baseline_rows) if row]
+
+
+def _row_order(word: Word) -> tuple[float, float]:
+    return round(word.bottom, 1), word.x0
 
 
 def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
     """A row of small words that overlaps a row of bigger ones vertically is superscript
     (or subscript) text of that row."""
-    def box(row: list[Word]) -> tuple[float, float, float, float, float]:
-        return (min(w.x0 for w in row), max(w.x1 for w in row), min(w.top for w in row),
-                max(w.bottom for w in row), max(w.size for w in row))
-
-    boxes = [box(row) for row in rows]
+    boxes = [_row_box(row) for row in rows]
     hosts: dict[int, int] = {}
     for i, (x0, x1, top, bottom, size) in enumerate(boxes):
         if len(rows[i]) > 3:
@@ -231,9 +252,29 @@ def _merge_small_rows(rows: list[list[Word]]) -> list[list[Word]]:
                         and x0 >= hx0 - 12 and x1 <= hx1 + 12):
                     hosts[i] = j
                     break
+    if not hosts:
+        return rows
     for i, j in hosts.items():
         rows[j].extend(rows[i])
     return [row for i, row in enumerate(rows) if i not in hosts]
+
+
+def _row_box(row: list[Word]) -> tuple[float, float, float, float, float]:
+    """A row's left, right, top, bottom and largest size."""
+    first = row[0]
+    x0, x1, top, bottom, size = first.x0, first.x1, first.top, first.bottom, first.size
+    for w in row:
+        if w.x0 < x0:
+            x0 = w.x0
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.top < top:
+            top = w.top
+        if w.bottom > bottom:
+            bottom = w.bottom
+        if w.size > size:
+            size = w.size
+    return x0, x1, top, bottom, size
 
 
 def body_size(lines: Sequence[Line]) -> float:
