@@ -240,19 +240,31 @@ static int is_space(PyObject *text) {
     return 1;
 }
 
-/* One word: (glyph texts left to right, x0, x1, top, bottom, size, fontname). */
+/* One word: (text, x0, x1, top, bottom, size, fontname). The text is the glyphs' texts
+ * joined where all are ASCII (scripts.logical_order leaves those as they are), else the
+ * list of them, left to right, for logical_order to put in reading order. */
 static int emit(PyObject *words, const Glyph *glyphs, const Py_ssize_t *members, Py_ssize_t n) {
     PyObject *texts = PyList_New(n);
     if (!texts) return -1;
     const Glyph *first = &glyphs[members[0]];
     double x1 = first->x1, top = first->top, bottom = first->bottom;
+    int ascii = 1;
     for (Py_ssize_t k = 0; k < n; k++) {
         const Glyph *g = &glyphs[members[k]];
         Py_INCREF(g->text);
         PyList_SET_ITEM(texts, k, g->text);
+        ascii = ascii && PyUnicode_IS_ASCII(g->text);
         if (g->x1 > x1) x1 = g->x1;
         if (g->top < top) top = g->top;
         if (g->bottom > bottom) bottom = g->bottom;
+    }
+    if (ascii) {
+        PyObject *empty = PyUnicode_New(0, 0);
+        PyObject *joined = empty ? PyUnicode_Join(empty, texts) : NULL;
+        Py_XDECREF(empty);
+        Py_DECREF(texts);
+        if (!joined) return -1;
+        texts = joined;
     }
     PyObject *word = Py_BuildValue("(NdddddO)", texts, first->x0, x1, top, bottom, first->size, first->fontname);
     if (!word) return -1;

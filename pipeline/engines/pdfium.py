@@ -187,15 +187,17 @@ def _native_words(api: ctypes.CDLL, reader: ModuleType, page: int, flip: float, 
     textpage = _text_page(api, page, number)
     if not textpage:
         return []
+    known: dict[tuple[int, float], tuple[str, float]] = {}
     try:
         found, unmapped = reader.page_words(
-            textpage, flip, lambda index, obj: _font(api, textpage, index, obj), config.DEFAULT_X_TOLERANCE,
+            textpage, flip, lambda index, obj: _font(api, textpage, index, obj, known), config.DEFAULT_X_TOLERANCE,
             config.DEFAULT_Y_TOLERANCE, config.MIN_GLYPH_SIZE, config.FAUX_BOLD_SHIFT)
     finally:
         api.FPDFText_ClosePage(textpage)
     if unmapped:
         return None
-    words = [word_of(*row) for row in found]
+    words = [Word(text, x0, x1, top, bottom, size, font) if isinstance(text, str)
+             else word_of(text, x0, x1, top, bottom, size, font) for text, x0, x1, top, bottom, size, font in found]
     return [w for w in words if w.text]  # a lone tatweel or mark reads as nothing, as in words_from_chars
 
 
@@ -228,6 +230,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> lis
     rect, ox, oy = _FSRect(), c_double(), c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     fonts: dict[int, _Font] = {}
+    known: dict[tuple[int, float], tuple[str, float]] = {}
     advances: dict[tuple[int, int], float] = {}  # (font, code): advance per unit of scale
     get_width, width = api.FPDFFont_GetGlyphWidth, c_float()
     width_ref = ctypes.byref(width)
@@ -246,7 +249,7 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> lis
             obj = get_object(glyphs, i)
             font = fonts.get(obj)
             if font is None:
-                font = fonts[obj] = _font(api, textpage, i, obj)
+                font = fonts[obj] = _font(api, textpage, i, obj, known)
             fontname, size, descent, straight, handle, scale = font
             get_origin(glyphs, i, ox_ref, oy_ref)
             # the origin, but the box's left edge for glyphs pdfium gives their text object's
@@ -276,25 +279,33 @@ def page_chars(api: ctypes.CDLL, page: int, flip: float, number: int = 1) -> lis
     return upright if len(upright) >= len(rotated) else upright + rotated
 
 
-def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int) -> _Font:
+def _font(api: ctypes.CDLL, textpage: int, index: int, obj: int, known: dict[tuple[int, float], tuple[str, float]]
+          ) -> _Font:
     """A text object's font name, size on the page (pt), descent (pt, negative), whether
     it stands upright, its font handle and the scale of its advance widths (font size
-    times the horizontal scale); pdfminer's size is the font size times the vertical scale."""
+    times the horizontal scale); pdfminer's size is the font size times the vertical scale.
+    ``known`` holds the name and descent of each font and size met on the page: a page
+    has dozens of text objects in a few fonts."""
     matrix, font_size = _FSMatrix(), c_float()
     api.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
     api.FPDFTextObj_GetFontSize(obj, ctypes.byref(font_size))
     font = api.FPDFTextObj_GetFont(obj)
-    buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
-    name = buffer.value.decode("latin-1") if api.FPDFFont_GetBaseFontName(font, buffer, _FONT_NAME_BUFFER) else ""
     size = abs(font_size.value * (matrix.d if abs(matrix.d) >= abs(matrix.c) else matrix.c))
     straight = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0
-    descent = c_float()
-    api.FPDFFont_GetDescent(font, size, ctypes.byref(descent))
     scale = font_size.value * matrix.a
-    standard = _standard_fonts().get(name)
-    if standard is not None:  # pdfminer's names and metrics for the standard 14 fonts and their aliases
-        return standard[0], round(size, 2), standard[1] * size / 1000, straight, font, scale
-    return name, round(size, 2), descent.value, straight, font, scale
+    key = (font, size)
+    if key not in known:
+        buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
+        name = buffer.value.decode("latin-1") if api.FPDFFont_GetBaseFontName(font, buffer, _FONT_NAME_BUFFER) else ""
+        standard = _standard_fonts().get(name)
+        if standard is not None:  # pdfminer's names and metrics for the standard 14 fonts and their aliases
+            known[key] = standard[0], standard[1] * size / 1000
+        else:
+            descent = c_float()
+            api.FPDFFont_GetDescent(font, size, ctypes.byref(descent))
+            known[key] = name, descent.value
+    name, descent_pt = known[key]
+    return name, round(size, 2), descent_pt, straight, font, scale
 
 
 @functools.lru_cache(maxsize=1)
