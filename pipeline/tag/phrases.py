@@ -55,12 +55,12 @@ class PhraseIndex:
         """All matches, at every start token, through every candidate reading (a token
         without candidates is white space: skipped inside a match)."""
         found: list[Match] = []
-        for i in range(len(tokens)):
-            for cand in tokens[i]:
-                node = self.root.get(cand.key)
-                if node is None:
-                    continue
-                self._walk(node, tokens, i, i + 1, cand.skip, found)
+        start, walk = self.root.get, self._walk  # bound once: most tokens start no pattern
+        for i, candidates in enumerate(tokens):
+            for cand in candidates:
+                node = start(cand.key)
+                if node is not None:
+                    walk(node, tokens, i, i + 1, cand.skip, found)
         return found
 
     def _walk(self, node: dict[Any, Any], tokens: Readings, start: int, j: int, skip: int,
