@@ -108,18 +108,22 @@ def language_from_name(word: str) -> str | None:
     return _language_names().get(word)
 
 
+SCRIPTS = ((ARABIC, "ar"), (CJK, "zh"), (CYRILLIC, "ru"))
+OTHER_SCRIPT = re.compile("|".join(pattern.pattern for pattern, _ in SCRIPTS))
+LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
+LOWER_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
 def detect_language(text: str) -> str | None:
     """The language ``text`` is written in, by script and then by common words."""
     if not text.strip():
         return None
-    scripts: Counter[str] = Counter()
-    for pattern, code in ((ARABIC, "ar"), (CJK, "zh"), (CYRILLIC, "ru")):
-        scripts[code] = len(pattern.findall(text))
-    latin = len(re.findall(r"[A-Za-zÀ-ÿ]", text))
-    code, count = scripts.most_common(1)[0]
-    if count > latin:
-        return code
-    words = Counter(re.findall(r"[a-zà-ÿ]+", text.lower()))
+    if OTHER_SCRIPT.search(text):  # else no script outnumbers the Latin letters: not counted
+        scripts: Counter[str] = Counter({code: len(pattern.findall(text)) for pattern, code in SCRIPTS})
+        code, count = scripts.most_common(1)[0]
+        if count > len(LATIN_LETTER.findall(text)):
+            return code
+    words = Counter(LOWER_WORD.findall(text.lower()))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in terms()["stopwords"].items()
               if lang in ("en", "fr", "es")}
     best = max(scores, key=scores.__getitem__)
