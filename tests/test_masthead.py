@@ -95,3 +95,22 @@ def test_a_big_number_with_its_ordinal_and_word_beside_it(suffix):
     lines = _lines((60, 40, "S/PV.8699"), (60, 100, "8699"), (90, 104, suffix), (60, 140, "9 January 2020"))
     head, _ = read_masthead(lines, [], 792, [])
     assert head.meeting_number == 8699
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The Security Council has considered the report of the Secretary-General", "en"),
+    ("Le Conseil de sécurité a examiné le rapport du Secrétaire général et de la Commission", "fr"),
+    ("El Consejo de Seguridad ha examinado el informe del Secretario General y de los Estados", "es"),
+    ("Совет Безопасности рассмотрел доклад Генерального секретаря (S/2016/871)", "ru"),
+    ("إن مجلس الأمن قد نظر في تقرير الأمين العام S/2016/871", "ar"),
+    ("安全理事会审议了秘书长的报告 S/2016/871", "zh"),
+    # a script counts against the Latin letters: a symbol and a name in Latin letters do not
+    # make an Arabic page Latin, nor a Russian word in an English text an English one Russian
+    ("الأمم المتحدة، مجلس الأمن S/2016/871 Vitaly Churkin", "ar"),
+    ("The Commonwealth of Independent States (Содружество Независимых Государств) and the others", "en"),
+    ("", None), ("   ", None), ("12 345 / 2016", None),
+])
+def test_the_language_of_a_text_by_its_script_then_its_common_words(text, language):
+    from pipeline.lexicon import detect_language
+
+    assert detect_language(text) == language
