@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
+TYPE_CHECKING = False  # as in pipeline/__init__.py, which imports this module first
 if TYPE_CHECKING:
+    from typing import Literal
+
     from .types import Engine, NerMode
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -15,21 +15,20 @@ import gc
 import itertools
 import json
 import os
-import resource
-import signal
 import sys
 import time
 from functools import lru_cache
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
-from . import config, store, versions
+from . import TYPE_CHECKING, config, store, versions
 from .errors import (DamagedPart, DocumentTimeout, NoTextLayerError, PdfError, PipelineError, ResourceLimit,
                      StageError, UsageError, WorkerDied)
 
 if TYPE_CHECKING:
     import multiprocessing.process
+    from collections.abc import Callable, Iterator
+    from types import FrameType
+    from typing import Any
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext
     from multiprocessing.sharedctypes import Synchronized
@@ -41,17 +40,30 @@ if TYPE_CHECKING:
 HASH_CHUNK = 1 << 20
 
 
-# The records are named tuples and plain classes: importing dataclasses (inspect with it)
-# and building them was a fifth of a no-change rerun.
+class Record:
+    """A record of the run: its fields are its ``__slots__``, and it is compared and shown
+    by them. Not a dataclass nor a named tuple: importing dataclasses (and inspect) or
+    typing, and building the classes, was a third of a no-change rerun."""
 
-class SourceFile(NamedTuple):
-    """A PDF of the raw folder."""
+    __slots__: tuple[str, ...] = ()
 
-    path: Path
-    name: str      # relative to the raw folder (surrogate escapes where it is not UTF-8)
-    sha256: str
-    engine: Engine = config.DEFAULT_ENGINE  # what reads it and how it is tagged: part of
-    ner: NerMode = config.DEFAULT_NER       # what its stored results depend on
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(getattr(self, f) == getattr(other, f) for f in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self.__slots__)})"
+
+
+class SourceFile(Record):
+    """A PDF of the raw folder: its path, its name relative to the raw folder (surrogate
+    escapes where it is not UTF-8), its content's SHA-256, and what reads and tags it
+    (part of what its stored results depend on)."""
+
+    __slots__ = ("engine", "name", "ner", "path", "sha256")
+
+    def __init__(self, path: Path, name: str, sha256: str, engine: Engine = config.DEFAULT_ENGINE,
+                 ner: NerMode = config.DEFAULT_NER) -> None:
+        self.path, self.name, self.sha256, self.engine, self.ner = path, name, sha256, engine, ner
 
     @property
     def doc_id(self) -> str:
@@ -63,16 +75,16 @@ class SourceFile(NamedTuple):
         return store.readable(self.name)
 
 
-class Outcome(NamedTuple):
-    """What processing one document gave."""
+class Outcome(Record):
+    """What processing one document gave: its status (ok, no_text_layer or failed), pages,
+    paragraphs, a message for a failure, and the pages read by OCR."""
 
-    doc_id: str
-    source_file: str
-    status: str           # ok | no_text_layer | failed
-    pages: int
-    paragraphs: int
-    message: str | None = None
-    ocr_pages: int = 0    # pages read by OCR
+    __slots__ = ("doc_id", "message", "ocr_pages", "pages", "paragraphs", "source_file", "status")
+
+    def __init__(self, doc_id: str, source_file: str, status: str, pages: int, paragraphs: int,
+                 message: str | None = None, ocr_pages: int = 0) -> None:
+        self.doc_id, self.source_file, self.status, self.pages = doc_id, source_file, status, pages
+        self.paragraphs, self.message, self.ocr_pages = paragraphs, message, ocr_pages
 
 
 class RunSummary:
@@ -229,13 +241,15 @@ def in_stage(stage: str) -> Iterator[None]:
         raise StageError(stage, exc) from exc
 
 
-class Prepared(NamedTuple):
-    """A document extracted and segmented: what tagging and writing need of it. Its
-    lines are dropped once segmented: a head start crosses two pipes, and a long
-    document's lines took a tenth of a second each way."""
+class Prepared(Record):
+    """A document extracted and segmented (``segmented`` None: no text layer): what tagging
+    and writing need of it. Its lines are dropped once segmented: a head start crosses two
+    pipes, and a long document's lines took a tenth of a second each way."""
 
-    document: ExtractedDocument
-    segmented: Segmented | None  # None: no text layer
+    __slots__ = ("document", "segmented")
+
+    def __init__(self, document: ExtractedDocument, segmented: Segmented | None) -> None:
+        self.document, self.segmented = document, segmented
 
 
 def prepare(source: SourceFile) -> Prepared:
@@ -301,6 +315,8 @@ TIMER_REPEAT = 0.25  # s: the alarm fires again until the document gives up
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeout in this (main) thread after ``seconds``."""
+    import signal  # here, as for the others below: a no-change rerun never needs it
+
     if seconds <= 0 or not hasattr(signal, "SIGALRM"):
         yield
         return
@@ -326,17 +342,21 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 def extend_time_limit(seconds: float) -> None:
     """Give the document under a running time_limit ``seconds`` more (OCR pages)."""
+    import signal
+
     remaining, _ = signal.getitimer(signal.ITIMER_REAL) if hasattr(signal, "SIGALRM") else (0.0, 0.0)
     if remaining > 0:
         signal.setitimer(signal.ITIMER_REAL, remaining + seconds, TIMER_REPEAT)
 
 
-class HeadStart(NamedTuple):
+class HeadStart(Record):
     """A document extracted and segmented ahead of the rest of its processing, and the
     time it took."""
 
-    prepared: Prepared
-    seconds: float
+    __slots__ = ("prepared", "seconds")
+
+    def __init__(self, prepared: Prepared, seconds: float) -> None:
+        self.prepared, self.seconds = prepared, seconds
 
 
 DOCUMENT_FAILURES = (PipelineError, MemoryError, RecursionError)
@@ -410,6 +430,8 @@ def _worker_init(parent: int) -> None:
     """A forked worker: dies with the run (no orphan keeps working, or waiting, after a
     kill -9 of its parent), leaves Ctrl-C to the parent, and has a memory limit."""
     import ctypes
+    import resource
+    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
@@ -424,6 +446,8 @@ def _worker_init(parent: int) -> None:
 
 def _address_space() -> int:
     """Bytes of address space this process has now (what it was forked with)."""
+    import resource
+
     try:
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[0]) * resource.getpagesize()
@@ -433,12 +457,14 @@ def _address_space() -> int:
 
 # --- the raw folder -------------------------------------------------------------------
 
-class Scan(NamedTuple):
+class Scan(Record):
     """The raw folder's PDFs grouped by content (doc_id), names sorted, and the errors
     rows of the files that could not be read (unreadable, vanished, links leading out)."""
 
-    by_doc: dict[str, list[SourceFile]]
-    problems: list[dict[str, Any]]
+    __slots__ = ("by_doc", "problems")
+
+    def __init__(self, by_doc: dict[str, list[SourceFile]], problems: list[dict[str, Any]]) -> None:
+        self.by_doc, self.problems = by_doc, problems
 
 
 def scan(raw_dir: Path, follow_symlinks: bool = False, engine: Engine = config.DEFAULT_ENGINE,
@@ -773,6 +799,8 @@ class WorkerPool:
         if self.deaths[source.doc_id] < config.WORKER_ATTEMPTS:
             queue.appendleft((source, None))  # once more, in a fresh worker, from the start
             return
+        import signal
+
         code = worker.process.exitcode or 0
         how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
         message = f"{source.label}: the worker processing it died {self.deaths[source.doc_id]} times ({how}; out of memory?)"

@@ -23,9 +23,13 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator
 
+from . import TYPE_CHECKING
 from .errors import LockedError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
 # shutil and tempfile are imported where a folder or a file is written or removed: a
 # no-change rerun needs neither (a tenth of its time)
