@@ -529,3 +529,17 @@ def test_the_allocator_is_tuned_where_the_c_library_is_glibc():
 
     batch.tune_allocator.cache_clear()
     assert batch.tune_allocator() is (platform.libc_ver()[0] == "glibc")
+
+
+def test_a_runs_records_cross_a_pipe_and_compare_by_their_fields(tmp_path):
+    import pickle
+
+    from pipeline.run import Outcome, SourceFile
+
+    source = SourceFile(tmp_path / "a.pdf", "a.pdf", "ab" * 32, "pdfplumber", "rules")
+    again = pickle.loads(pickle.dumps(source))
+    assert again == source and again is not source
+    assert (again.doc_id, again.engine, again.ner) == ("ab" * 8, "pdfplumber", "rules")
+    assert source != SourceFile(tmp_path / "a.pdf", "a.pdf", "ab" * 32)  # the default engine and mode differ
+    assert repr(Outcome("d", "a.pdf", "ok", 4, 25)) == ("Outcome(doc_id='d', message=None, ocr_pages=0, pages=4,"
+                                                         " paragraphs=25, source_file='a.pdf', status='ok')")
