@@ -6,11 +6,12 @@ Stages: :mod:`pipeline.extract` (PDF to lines and masthead), :mod:`pipeline.segm
 """
 from __future__ import annotations
 
-from .config import PIPELINE_VERSION as __version__
-
 # typing.TYPE_CHECKING, without importing typing: a no-change run needs nothing else of it
-# (3 ms of its 30). Type checkers take the name as true; the package's modules import it from here.
+# (3 ms of its 30). Type checkers take the name as true; the package's modules import it from
+# here (set before the first of them, config, is imported).
 TYPE_CHECKING = False
+
+from .config import PIPELINE_VERSION as __version__  # noqa: E402
 
 if TYPE_CHECKING:
     from .loading import load

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-TYPE_CHECKING = False  # as in pipeline/__init__.py, which imports this module first
+from . import TYPE_CHECKING
+
 if TYPE_CHECKING:
     from typing import Literal
 

@@ -27,11 +27,11 @@ from .errors import (DamagedPart, DocumentTimeout, NoTextLayerError, PdfError, P
 if TYPE_CHECKING:
     import multiprocessing.process
     from collections.abc import Callable, Iterator
-    from types import FrameType
-    from typing import Any
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext
     from multiprocessing.sharedctypes import Synchronized
+    from types import FrameType
+    from typing import Any
 
     import pyarrow as pa
 
