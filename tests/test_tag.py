@@ -258,6 +258,36 @@ def test_a_models_tokenizer_is_the_one_it_was_saved_with(language):
     assert ours.rules and ours.prefix_search is not None  # the model's exceptions and patterns are there
 
 
+def test_spacy_is_imported_without_its_command_line_which_stays_importable():
+    """The stage imports spaCy without ``spacy.cli`` (typer, weasel, requests: a third of
+    its import); a later ``import spacy.cli`` and ``spacy.info`` still reach the real one."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.tag, spacy; "
+            "print(sorted(m for m in ('spacy.cli', 'typer', 'weasel', 'requests') if m in sys.modules)); "
+            "import spacy.cli; print(callable(spacy.cli.download), 'typer' in sys.modules); "
+            "print(spacy.info(silent=True)['spacy_version'] == spacy.__version__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["[]", "True True", "True"]
+
+
+def test_the_rules_pipeline_tokenizes_as_the_models_own_without_its_vocabulary():
+    """``--ner rules`` loads no model vocabulary (the strings the NER was trained on): the
+    same tokens and the same tags as the pipeline loaded with it."""
+    text = ("L'ONU et l'Organisation du Traité de sécurité collective (OTSC) ont dit : «c'est-à-dire» "
+            "aujourd'hui, M. Dupont, le 12 mars 2016, à New York (S/2016/871).")
+    ours = pipelines.build_nlp("fr", "rules")
+    assert len(ours.vocab.strings) < 10_000  # not the model's 148,000
+    name = config.SPACY_MODELS["fr"]
+    package = next(n for n in (name, *config.SPACY_MODEL_ALIASES.get(name, ())) if spacy.util.is_package(n))
+    full = spacy.load(package, exclude=list(config.TAG_EXCLUDED_COMPONENTS) + ["ner"])
+    assert len(full.vocab.strings) > 100_000
+    assert [t.text for t in ours.make_doc(text)] == [t.text for t in full.make_doc(text)]
+    tags = tag.tag_document([Paragraph(0, "letter", "body", text, 1, 1, None)], "fr", "rules")
+    assert {(e.text, e.org_id or e.country_code) for e in tags.entities} >= {("ONU", "UN"), ("OTSC", "CSTO")}
+
+
 def test_the_ner_multiplies_with_numpys_blas_on_one_thread():
     from threadpoolctl import threadpool_info
 

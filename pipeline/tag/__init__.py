@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import lean_spacy  # noqa: F401  (first: spaCy imported without its command line)
 from .. import config, gazetteer
 from ..types import Entity, NerMode, Paragraph, Tags, TopicHit
 from .model_spans import needs_model, span_rules
