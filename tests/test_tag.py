@@ -288,6 +288,17 @@ def test_the_rules_pipeline_tokenizes_as_the_models_own_without_its_vocabulary()
     assert {(e.text, e.org_id or e.country_code) for e in tags.entities} >= {("ONU", "UN"), ("OTSC", "CSTO")}
 
 
+def test_a_pipeline_without_the_model_computes_only_what_the_rules_read_of_a_word():
+    """A new word's lexeme in a pipeline without the NER gets only the attributes the rules
+    read (white space, punctuation); the model's pipeline keeps spaCy's all, for its features."""
+    rules = pipelines.build_nlp("en", "rules")
+    assert set(rules.vocab.lex_attr_getters) == set(pipelines.RULES_LEXICAL_ATTRIBUTES)
+    doc = rules.make_doc("Zorglubian , «words» unseen\n")
+    assert [t.is_punct for t in doc] == [False, True, True, False, True, False, False]
+    assert [t.is_space for t in doc] == [False] * 6 + [True]
+    assert set(pipelines.build_nlp("en").vocab.lex_attr_getters) > set(pipelines.RULES_LEXICAL_ATTRIBUTES)
+
+
 def test_the_ner_multiplies_with_numpys_blas_on_one_thread():
     from threadpoolctl import threadpool_info
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
@@ -29,6 +30,11 @@ log = logging.getLogger(__name__)
 
 
 EMPTY_TOKENIZER = "unsc.empty_tokenizer.v1"
+# What the gazetteer, the topic rules and the compiling of their patterns read of a word
+# besides its text: a pipeline without the statistical model computes only these when it
+# meets a new word (spaCy computes 23 attributes, a Python call each: half of a fresh
+# process's tokenizing, for the NER's features)
+RULES_LEXICAL_ATTRIBUTES = (IS_SPACE, IS_PUNCT)
 
 
 def _empty_tokenizer() -> Callable[[Language], Any]:
@@ -122,7 +128,12 @@ def _build_nlp(lang: str, ner: NerMode) -> Language:
             nlp = spacy.blank(lang)
         except ImportError:  # a code spaCy doesn't know: the multilingual tokenizer
             nlp = spacy.blank(FALLBACK_LANGUAGE)
-    before: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    if "ner" in nlp.pipe_names:
+        before: dict[str, Any] = {"before": "ner"}
+    else:
+        before = {}
+        getters = nlp.vocab.lex_attr_getters
+        nlp.vocab.lex_attr_getters = {attr: getters[attr] for attr in RULES_LEXICAL_ATTRIBUTES if attr in getters}
     nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
     nlp.add_pipe("unsc_topics", config={"lang": lang})
     # The pipeline lives as long as the process: its hundreds of thousands of objects are
