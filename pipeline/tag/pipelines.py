@@ -132,8 +132,9 @@ def _build_nlp(lang: str, ner: NerMode) -> Language:
         before: dict[str, Any] = {"before": "ner"}
     else:
         before = {}
-        getters = nlp.vocab.lex_attr_getters
-        nlp.vocab.lex_attr_getters = {attr: getters[attr] for attr in RULES_LEXICAL_ATTRIBUTES if attr in getters}
+        vocab: Any = nlp.vocab  # spaCy's type stub of Vocab lacks lex_attr_getters
+        vocab.lex_attr_getters = {attr: vocab.lex_attr_getters[attr] for attr in RULES_LEXICAL_ATTRIBUTES
+                                  if attr in vocab.lex_attr_getters}
     nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
     nlp.add_pipe("unsc_topics", config={"lang": lang})
     # The pipeline lives as long as the process: its hundreds of thousands of objects are
