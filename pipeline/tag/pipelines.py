@@ -53,7 +53,8 @@ def _load_model(lang: str, ner: NerMode) -> Language | None:
     name = config.SPACY_MODELS.get(lang)
     if not name:
         return None
-    excluded = list(config.TAG_EXCLUDED_COMPONENTS) + (list(config.TAG_EXCLUDED_WITHOUT_MODEL) if ner == "rules" else [])
+    excluded = [*config.TAG_EXCLUDED_COMPONENTS, *config.TAG_EXCLUDED_DATA,
+                *(config.TAG_EXCLUDED_WITHOUT_MODEL if ner == "rules" else ())]
     for candidate in (name, *config.SPACY_MODEL_ALIASES.get(name, ())):
         try:
             with fast_compile(config.CACHE_DIR):
