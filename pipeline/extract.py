@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import config, lexicon
-from .furniture import strip_page_furniture
+from .furniture import strip_continuation_marks, strip_page_furniture
 from .layout import page_lines
 from .masthead import read_masthead
 from .types import Engine, ExtractedDocument, Masthead, Page, Rule, Word
@@ -74,6 +74,7 @@ def assemble(pages_words: Sequence[Sequence[Word]], sizes: Sequence[tuple[float,
     lines = [l for lines in pages for l in lines]
     lines = lines[n_head:]
     lines = strip_page_furniture(lines, heights, masthead.symbols, masthead.job_number)
+    lines = strip_continuation_marks(lines, [w for w, _ in sizes])
     return ExtractedDocument(len(sizes), list(sizes), lines, list(rules), masthead, True)
 
 

@@ -93,6 +93,28 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
     return out
 
 
+def strip_continuation_marks(lines: list[Line], widths: Sequence[float]) -> list[Line]:
+    """Remove each page's continuation mark: the "/..." that a UN typescript sets at the
+    right margin below the last line of every page but the last, which OCR reads as
+    anything ("Jase", "[ose", "fers", "/.."). It is told by where it stands, not by what
+    it says: a page's lowest line, on a page that another follows, short
+    (``CONTINUATION_MAX_CHARS`` letters and marks, no digit: page numbers are furniture of
+    their own) and starting right of ``CONTINUATION_MIN_X`` of the page's width, where no
+    line of text begins."""
+    lowest: dict[int, Line] = {}
+    for line in lines:
+        if line.page not in lowest or line.top > lowest[line.page].top:
+            lowest[line.page] = line
+    marks = {id(line) for page, line in lowest.items() if page < len(widths) and _continuation_mark(line, widths[page - 1])}
+    return [line for line in lines if id(line) not in marks] if marks else lines
+
+
+def _continuation_mark(line: Line, width: float) -> bool:
+    compact = "".join(line.text.split())
+    return (0 < len(compact) <= config.CONTINUATION_MAX_CHARS and not any(c.isdigit() for c in compact)
+            and line.x0 >= width * config.CONTINUATION_MIN_X)
+
+
 def _job_line(text: str, job_number: str | None) -> bool:
     """A short line that carries the document's job number: the footer's, whatever an old
     OCR layer made of its dates and marks beside it ("90-08730 1921a (E) Ja..")."""

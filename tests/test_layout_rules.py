@@ -98,3 +98,20 @@ def test_a_body_line_opening_with_districts_is_no_masthead(tmp_path):
     doc = extract.extract_pdf(write_layout_pdf(tmp_path / "districts.pdf", [page]))
     assert doc.masthead.distribution == "general"
     assert [line.text for line in doc.lines][:2] == ["Review of the mission", "The mission worked in the northern and southern"]
+
+
+def test_a_continuation_mark_at_the_foot_of_a_page_is_furniture_whatever_it_reads(tmp_path):
+    # a typescript's "/..." at the right margin under each page's last line, as OCR reads it;
+    # the sentence runs on over the page break, and the last page's short line at the right
+    # (an initial under a signature) is the text's own
+    run_on = ("The Government requests that the present letter be circulated as a document of the "
+              "Security Council, under the item entitled")
+    on_next = "the situation in the region, and of the General Assembly."
+    pages = [[*paragraph(LEFT, 100, WIDTH, PROSE), *paragraph(LEFT, 160, WIDTH, run_on), Text(480, 220, "Jase")],
+             [*paragraph(LEFT, 100, WIDTH, on_next), *paragraph(LEFT, 130, WIDTH, PROSE), Text(470, 190, "/..")],
+             [*paragraph(LEFT, 100, WIDTH, PROSE), Text(480, 160, "J.D.")]]
+    _, paragraphs = _segmented(write_layout_pdf(tmp_path / "marks.pdf", pages))
+    texts = _texts(paragraphs)
+    assert not any("Jase" in t or "/.." in t for t in texts)
+    assert f"{run_on} {on_next}" in texts  # one paragraph over the page break
+    assert texts[-1] == "J.D."
