@@ -48,6 +48,7 @@ MIN_REPEATED_HEADER_PAGES = 2  # a header or footer repeated on this many pages 
 REPEATED_HEADER_SHARE = 0.5    # …this share of the pages) is a running one, whatever it says
 MAX_JOB_LINE_TOKENS = 6         # a band line this short that carries the job number is the footer
 FURNITURE_PIECE_GAP = 20.0      # pt: pieces of a header line this far apart are judged one by one
+OCR_FURNITURE_CHARS_PER_EDIT = 4  # an OCR'd header may misread a symbol or name this long by one letter in so many
 CONTINUATION_MAX_CHARS = 6      # a typescript's continuation mark "/...", as OCR reads it ("Jase", "[ose", "/..")…
 CONTINUATION_MIN_X = 0.70       # …starts this far across the page (of its width), flush with the right margin
 MASTHEAD_BAND = 0.40           # top fraction of page 1 searched for the masthead

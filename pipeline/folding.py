@@ -47,3 +47,19 @@ def stem(key: str, lang: str) -> str:
 def is_cased(text: str) -> bool:
     """Whether the script of this text has letter case."""
     return any(c.isupper() or c.islower() for c in text if c.isalpha()) and text.lower() != text.upper()
+
+
+def within_edits(a: str, b: str, most: int) -> bool:
+    """Whether ``a`` becomes ``b`` in at most ``most`` single-character edits (inserted,
+    deleted or replaced: Levenshtein), computed in the band of width ``most``."""
+    if abs(len(a) - len(b)) > most:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [most + 1] * len(b)
+        for j in range(max(1, i - most), min(len(b), i + most) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != b[j - 1]))
+        if min(current) > most:
+            return False
+        previous = current
+    return previous[-1] <= most

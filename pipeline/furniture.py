@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from . import config, lexicon
+from .folding import within_edits
 from .masthead import JOB_NUMBER, SYMBOL_LINE
 from .layout import make_line
 from .types import Line, Word
@@ -46,6 +47,28 @@ def is_furniture(text: str, symbols: Sequence[str] = (), any_symbol: bool = True
         for t in tokens)
 
 
+def is_misread_furniture(text: str, symbols: Sequence[str] = ()) -> bool:
+    """Whether an OCR'd header or footer line is furniture misread: the whole of it, or
+    each of its words, a letter or so (one in ``OCR_FURNITURE_CHARS_PER_EDIT``) off one
+    of the document's symbols or a language's name, or a page word before a number
+    ("4/35/1789" for "A/35/789", "Frangais", "Enql ish", "Pago 5")."""
+    names = [lexicon.fold(s) for s in symbols] + sorted(lexicon.language_names())
+    tokens = text.split()
+    if _near_any(lexicon.fold("".join(tokens)), names):
+        return True
+    page_words = [lexicon.fold(w) for w in lexicon.terms()["page_words"]]
+    for i, token in enumerate(tokens):
+        before_number = i + 1 < len(tokens) and PAGE_MARKER.match(tokens[i + 1]) is not None
+        if not (is_furniture(token, symbols) or _near_any(lexicon.fold(token), names)
+                or (before_number and _near_any(lexicon.fold(token), page_words))):
+            return False
+    return bool(tokens)
+
+
+def _near_any(word: str, names: Sequence[str]) -> bool:
+    return any(within_edits(word, name, len(name) // config.OCR_FURNITURE_CHARS_PER_EDIT) for name in names)
+
+
 def _repeat_key(text: str) -> str:
     """A header's words without its numbers, in any order: the running header of even
     pages ("S/PV.8699 Maintenance of … 09/01/2020") and of odd pages ("09/01/2020
@@ -75,17 +98,17 @@ def strip_page_furniture(lines: list[Line], page_heights: Sequence[float],
     least = max(config.MIN_REPEATED_HEADER_PAGES, len(page_heights) * config.REPEATED_HEADER_SHARE)
     repeated = {key for key, pages in pages_of.items() if key and len(pages) >= least}
 
-    def furniture(text: str, whole: bool = False) -> bool:
+    def furniture(text: str, ocr: bool, whole: bool = False) -> bool:
         return (is_furniture(text, symbols, any_symbol=whole) or _repeat_key(text) in repeated
-                or _job_line(text, job_number))
+                or _job_line(text, job_number) or (ocr and is_misread_furniture(text, symbols)))
 
     out = []
     for line in lines:
         pieces = banded.get(id(line))
         if pieces is None:
             out.append(line)
-        elif not furniture(line.text, whole=True):
-            kept = [w for piece in pieces if not furniture(_text(piece)) for w in piece]
+        elif not furniture(line.text, line.ocr, whole=True):
+            kept = [w for piece in pieces if not furniture(_text(piece), line.ocr) for w in piece]
             if len(kept) == len(line.words):
                 out.append(line)
             elif kept:

@@ -101,6 +101,11 @@ def list_separator() -> re.Pattern[str]:
     return re.compile(rf"[/,;、]|\s(?:{joiners})\s")
 
 
+def language_names() -> frozenset[str]:
+    """Every language's name in the six languages, folded ("francais", "anglais", ...)."""
+    return frozenset(_language_names())
+
+
 def language_from_name(word: str) -> str | None:
     """ISO 639-1 code of a language named in any of the six languages ("russe" -> "ru")."""
     word = fold(word).strip(" .:;,[]()")

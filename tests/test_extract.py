@@ -166,13 +166,38 @@ def test_compatibility_ligatures_read_as_their_letters():
     assert word.text == "strong"
 
 
-def _band_line(page: int, top: float, *pieces: tuple[float, str]) -> Line:
+def _band_line(page: int, top: float, *pieces: tuple[float, str], ocr: bool = False) -> Line:
     words = []
     for x, text in pieces:
         for token in text.split():
-            words.append(Word(token, x, x + len(token) * 5, top, top + 10, 10.0))
+            words.append(Word(token, x, x + len(token) * 5, top, top + 10, 10.0, ocr=ocr))
             x += len(token) * 5 + 2.5
     return lines_from_words(page, words)[0]
+
+
+@pytest.mark.parametrize("header", ["4/35/1789", "Frangais", "Enql ish", "Pago 5", "S/14314 Englisb"])
+def test_a_misread_stacked_header_on_an_ocr_page_is_furniture(header):
+    """OCR misreads a typescript's stacked header ("A/35/789", "Français", "English",
+    "Page 5") by a letter or two; on an OCR'd page the band's line goes all the same, and
+    the same line in a text layer, which would have read it right, stays."""
+    for ocr, kept_header in ((True, False), (False, True)):
+        lines = [_band_line(2, 40, (400, header), ocr=ocr), _band_line(2, 300, (60, "Body text of the page."), ocr=ocr)]
+        kept = furniture.strip_page_furniture(lines, [792.0, 792.0], ["A/35/789", "S/14314"])
+        assert [line.text for line in kept] == [header] * kept_header + ["Body text of the page."]
+
+
+@pytest.mark.parametrize("text", ["Annex", "The Council", "Karimov", "Article 2", "Pago", "Arabs of Palestine"])
+def test_text_in_the_band_of_an_ocr_page_is_not_misread_furniture(text):
+    assert not furniture.is_misread_furniture(text, ["A/35/789", "S/14314"])
+
+
+@pytest.mark.parametrize("a, b, most, near", [("frangais", "francais", 1, True), ("kitten", "sitting", 3, True),
+                                             ("kitten", "sitting", 2, False), ("4/35/1789", "a/35/789", 2, True),
+                                             ("abc", "abd", 0, False), ("", "ab", 2, True), ("ab", "", 1, False)])
+def test_within_edits_counts_insertions_deletions_and_replacements(a, b, most, near):
+    from pipeline.folding import within_edits
+
+    assert within_edits(a, b, most) is near and within_edits(b, a, most) is near
 
 
 def test_running_headers_of_even_and_odd_pages_are_one_header():
