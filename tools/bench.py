@@ -6,7 +6,8 @@ PDF comment (so that no copy is skipped as a duplicate), until the corpus has at
 ``extract_words`` and bare pdfium (chars' text and boxes: the limit) pages/s; end-to-end
 pages/s of each of ``CONFIGURATIONS`` (each engine, --ner rules, 1 and all workers, in a
 fresh process and in one that has run before) with their ratios to both bare figures; the tag stage's paragraphs/s (``--ner model`` and ``rules``); OCR
-pages/s; a fresh process's start (imports, data, models); a no-change rerun's time as a
+pages/s; a fresh process's start (imports, data, models); the machine's own ceiling for
+"all workers vs 1" (a pure-Python loop in that many processes side by side); a no-change rerun's time as a
 fraction of a full run; peak memory of a process
 (the parent or one worker) for the corpus and for the corpus repeated 4 times.
 
@@ -209,6 +210,26 @@ def ocr_speed(corpus: Path, pages: int = 3) -> float | None:
         renderer.close()
 
 
+# A pure-Python loop of about a second: what the machine itself gives to parallel processes
+SPIN = "x = 0\nfor i in range(20_000_000):\n    x += i & 7"
+
+
+def parallel_ceiling(workers: int, repeat: int) -> float:
+    """How many times one process's speed ``workers`` processes of a pure-Python loop reach
+    side by side (fastest of ``repeat`` each): the ceiling of "all workers vs 1" on this
+    machine at this time (a shared VM's cores may not add up to their number)."""
+    def timed(n: int) -> float:
+        started = time.perf_counter()
+        processes = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(n)]
+        for process in processes:
+            process.wait()
+        return time.perf_counter() - started
+
+    one = min(timed(1) for _ in range(max(1, repeat)))
+    many = min(timed(workers) for _ in range(max(1, repeat)))
+    return workers * one / many
+
+
 def peak_memory_mb(corpus: Path, out: Path, workers: int) -> float:
     """Peak resident memory (MB) of a fresh process running the pipeline on ``corpus``."""
     code = ("import resource, sys; from pathlib import Path; from pipeline.run import run; "
@@ -250,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         rerun = min(timed_run(tmp / "corpus", tmp / "e2e_pdfium_all_workers-0", args.workers, engine="pdfium")
                     for _ in range(max(RERUN_REPEAT, args.repeat)))
         start_seconds = process_start(args.repeat)
+        ceiling = parallel_ceiling(args.workers, args.repeat)
         paragraphs_per_s = tag_speed(tmp / "corpus")
         ocr_pages_per_s = ocr_speed(tmp / "corpus")
         memory_1x = peak_memory_mb(tmp / "corpus", tmp / "mem1", args.workers)
@@ -263,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         figures[f"{label}_vs_bare_pdfium"] = best["bare_pdfium"] / seconds
     figures.update({
         "all_workers_vs_1": one / many,
+        f"machine_ceiling_{args.workers}_processes_vs_1": ceiling,
         "tag_paragraphs_per_s": paragraphs_per_s["model"],
         "tag_paragraphs_per_s_ner_rules": paragraphs_per_s["rules"],
         "ocr_pages_per_s (1 worker)": ocr_pages_per_s if ocr_pages_per_s is not None else float("nan"),
