@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE
+from spacy.attrs import IDS, IS_LEFT_PUNCT, IS_PUNCT, IS_SPACE, IS_STOP
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
@@ -33,8 +33,10 @@ EMPTY_TOKENIZER = "unsc.empty_tokenizer.v1"
 # What the gazetteer, the topic rules and the compiling of their patterns read of a word
 # besides its text: a pipeline without the statistical model computes only these when it
 # meets a new word (spaCy computes 23 attributes, a Python call each: half of a fresh
-# process's tokenizing, for the NER's features)
+# process's tokenizing). A pipeline with the NER adds the model's features (read from
+# the model) and what its spans' filters read (model_spans).
 RULES_LEXICAL_ATTRIBUTES = (IS_SPACE, IS_PUNCT)
+MODEL_SPAN_ATTRIBUTES = (IS_LEFT_PUNCT, IS_STOP)
 
 
 def _empty_tokenizer() -> Callable[[Language], Any]:
@@ -129,13 +131,11 @@ def _build_nlp(lang: str, ner: NerMode) -> Language:
             nlp = spacy.blank(lang)
         except ImportError:  # a code spaCy doesn't know: the multilingual tokenizer
             nlp = spacy.blank(FALLBACK_LANGUAGE)
-    if "ner" in nlp.pipe_names:
-        before: dict[str, Any] = {"before": "ner"}
-    else:
-        before = {}
+    before: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    read = lexical_attributes(nlp)
+    if read is not None:
         vocab: Any = nlp.vocab  # spaCy's type stub of Vocab lacks lex_attr_getters
-        vocab.lex_attr_getters = {attr: vocab.lex_attr_getters[attr] for attr in RULES_LEXICAL_ATTRIBUTES
-                                  if attr in vocab.lex_attr_getters}
+        vocab.lex_attr_getters = {attr: vocab.lex_attr_getters[attr] for attr in read if attr in vocab.lex_attr_getters}
     nlp.add_pipe("unsc_gazetteer", config={"lang": lang}, **before)
     nlp.add_pipe("unsc_topics", config={"lang": lang})
     # The pipeline lives as long as the process: its hundreds of thousands of objects are
@@ -144,6 +144,18 @@ def _build_nlp(lang: str, ner: NerMode) -> Language:
     gc.collect(1)
     gc.freeze()
     return nlp
+
+
+def lexical_attributes(nlp: Language) -> tuple[int, ...] | None:
+    """What the stage reads of a word in this pipeline besides its text (None: all of
+    spaCy's, for a model whose features are not found where spaCy's models keep them)."""
+    if "ner" not in nlp.pipe_names:
+        return RULES_LEXICAL_ATTRIBUTES
+    recognizer: Any = nlp.get_pipe("ner")  # a TrainablePipe, which spaCy types as a plain callable
+    features = [node.attrs["columns"] for node in recognizer.model.walk() if node.name == "extract_features"]
+    if len(features) != 1 or not all(column in IDS for column in features[0]):
+        return None
+    return RULES_LEXICAL_ATTRIBUTES + MODEL_SPAN_ATTRIBUTES + tuple(IDS[column] for column in features[0])
 
 
 def lexicon_of(language: str | None, ner: NerMode = "model") -> Lexicon:
