@@ -123,7 +123,7 @@ def strip_continuation_marks(lines: list[Line], widths: Sequence[float]) -> list
     it says: a page's lowest line, on a page that another follows, short
     (``CONTINUATION_MAX_CHARS`` letters and marks, no digit: page numbers are furniture of
     their own) and starting right of ``CONTINUATION_MIN_X`` of the page's width, where no
-    line of text begins."""
+    line of left-to-right text begins."""
     lowest: dict[int, Line] = {}
     for line in lines:
         if line.page not in lowest or line.top > lowest[line.page].top:
@@ -135,7 +135,8 @@ def strip_continuation_marks(lines: list[Line], widths: Sequence[float]) -> list
 def _continuation_mark(line: Line, width: float) -> bool:
     compact = "".join(line.text.split())
     return (0 < len(compact) <= config.CONTINUATION_MAX_CHARS and not any(c.isdigit() for c in compact)
-            and line.x0 >= width * config.CONTINUATION_MIN_X)
+            and line.x0 >= width * config.CONTINUATION_MIN_X
+            and not line.rtl)  # a right-to-left paragraph's short last line stands at the right margin
 
 
 def _job_line(text: str, job_number: str | None) -> bool:

@@ -175,6 +175,21 @@ def _band_line(page: int, top: float, *pieces: tuple[float, str], ocr: bool = Fa
     return lines_from_words(page, words)[0]
 
 
+def test_a_right_to_left_paragraphs_short_last_line_at_the_foot_of_a_page_is_text():
+    """A continuation mark goes by where it stands (a short line at the right margin under
+    a page's text), but an Arabic paragraph's last line stands there too: it stays."""
+    def line(page: int, top: float, x: float, text: str) -> Line:
+        return lines_from_words(page, [Word(text, x, x + 6 * len(text), top, top + 10, 10.0)])[0]
+
+    arabic = [line(1, 300, 100, "مجلس الأمن التابع للأمم المتحدة"), line(1, 320, 500, "الدولي"),
+              line(2, 300, 100, "مجلس الأمن التابع للأمم المتحدة")]
+    latin = [line(1, 300, 72, "The Council met on the matter"), line(1, 320, 500, "Jase"),
+             line(2, 300, 72, "and decided to remain seized of it.")]
+    assert arabic[1].rtl and not latin[1].rtl
+    assert [l.text for l in furniture.strip_continuation_marks(arabic, [612.0, 612.0])] == [l.text for l in arabic]
+    assert "Jase" not in [l.text for l in furniture.strip_continuation_marks(latin, [612.0, 612.0])]
+
+
 @pytest.mark.parametrize("header", ["4/35/1789", "Frangais", "Enql ish", "Pago 5", "S/14314 Englisb"])
 def test_a_misread_stacked_header_on_an_ocr_page_is_furniture(header):
     """OCR misreads a typescript's stacked header ("A/35/789", "Français", "English",
