@@ -2,7 +2,7 @@
 module of the stage imports spaCy).
 
 ``import spacy`` imports ``spacy.cli`` for one name, ``spacy.info``, and with it typer,
-weasel, requests and their own imports: 360 of its 1,080 modules, a third of spaCy's
+weasel, requests and their own imports (360 of the 1,080 modules a process then holds), a third of spaCy's
 import time (0.2 to 0.3 s in every process: a 1-worker run, each head start, ``make bench``'s
 "process start"), for commands the pipeline never runs (it downloads nothing). While
 spaCy is imported, ``spacy.cli`` and ``spacy.cli.info`` are stand-ins; once it is, they
@@ -16,6 +16,7 @@ from __future__ import annotations
 import sys
 import types
 from typing import Any
+
 
 def info(*args: Any, **kwargs: Any) -> Any:
     """``spacy.info``: spaCy's own, imported on first use."""
