@@ -14,6 +14,9 @@ from .layout import DOT_LEADER
 from .types import Line, Paragraph, Participant, Role, SpeakerLabel, Speech, Word
 
 PARENS = re.compile(r"\(\s*([^()]*?)\s*\)")
+# a Chinese record's label is set with full-width marks: "主席（以英语发言）："
+FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":"})
+COLON = re.compile(r"[:：]")
 
 
 def speaker_label(lines: Sequence[Line]) -> SpeakerLabel | None:
@@ -21,20 +24,22 @@ def speaker_label(lines: Sequence[Line]) -> SpeakerLabel | None:
     (a name may wrap onto a second line), then parenthesised affiliation and language
     notes, then a colon."""
     words = [w for line in lines[:2] for w in line.words]
+    texts = [w.text.translate(FULL_WIDTH) for w in words]
     bold: list[Word] = []
-    for word in words:
+    for word, text in zip(words, texts):
         if not word.bold:
             break
         bold.append(word)
-        if word.text.endswith(":"):
+        if text.endswith(":"):
             break
-    if not bold or len(bold) > config.MAX_SPEAKER_WORDS or not bold[0].text[:1].isupper():
-        return None
+    first = bold[0].text[:1] if bold else ""
+    if not bold or len(bold) > config.MAX_SPEAKER_WORDS or not first.isalpha() or first.islower():
+        return None  # a name opens with a capital, or a letter of a script without case
     after = words[len(bold):]
-    if (after and after[0].bold) or (len(after) > 1 and after[0].text == ":" and after[1].bold):
+    if (after and after[0].bold) or (len(after) > 1 and texts[len(bold)] == ":" and after[1].bold):
         return None  # a heading in bold with a colon in it, not a name before a speech
-    name = " ".join(w.text for w in bold)
-    rest = " ".join(w.text for w in after[:3 * config.MAX_SPEAKER_WORDS])
+    name = " ".join(texts[:len(bold)])
+    rest = " ".join(texts[len(bold):len(bold) + 3 * config.MAX_SPEAKER_WORDS])
     notes: list[str]
     tail: str | None
     if name.endswith(":"):
@@ -76,16 +81,19 @@ def _spoke_in(note: str) -> str | None:
     folded = lexicon.fold(note)
     for marker in lexicon.folded(lexicon.terms()["spoke_in_markers"]):
         if folded.startswith(marker):
-            return lexicon.language_from_name(folded[len(marker):])
+            language = folded[len(marker):]
+            for ending in lexicon.terms()["spoke_in_endings"]:  # "以英语发言": in English, spoke
+                language = language.removesuffix(ending)
+            return lexicon.language_from_name(language)
     return None
 
 
 def strip_label(text: str, label: SpeakerLabel) -> str:
     """The paragraph's text without its label (it starts with the speaker's first word)."""
-    colon = text.find(":", max(len(label.speaker) - 1, 0))
-    if colon < 0 or colon > label.length + config.SPEAKER_LABEL_SLACK:
+    colon = COLON.search(text, max(len(label.speaker) - 1, 0))
+    if colon is None or colon.start() > label.length + config.SPEAKER_LABEL_SLACK:
         return text
-    return text[colon + 1:].lstrip()
+    return text[colon.end():].lstrip()
 
 
 def participants(lines: Sequence[Line]) -> list[Participant]:

@@ -34,10 +34,35 @@ def _line(top: float, *runs: tuple[str, str]) -> Line:
      "Mr. Lavrov", "Russian Federation", "ru"),
     ([("La Présidente", BOLD), ("(", ROMAN), ("parle en anglais", ITALIC), (") : Je remercie", ROMAN)],
      "La Présidente", None, "en"),
+    # the other official languages: full-width marks and no spaces in Chinese, Russian's
+    # adverb ("по-английски"), a script without capitals
+    ([("主席", BOLD), ("（以英语发言）：我感谢秘书长的通报。", ROMAN)], "主席", None, "en"),
+    ([("傅聪先生", BOLD), ("（中国）：我感谢主席。", ROMAN)], "傅聪先生", "中国", None),
+    ([("以色列代表：", BOLD), ("我感谢主席。", ROMAN)], "以色列代表", None, None),
+    ([("Председатель", BOLD), ("(говорит по-английски):", ROMAN), ("Я благодарю.", ROMAN)], "Председатель", None, "en"),
+    ([("Г-н Небензя", BOLD), ("(Российская Федерация) (", ROMAN), ("говорит по-русски", ITALIC), ("): Я", ROMAN)],
+     "Г-н Небензя", "Российская Федерация", "ru"),
 ])
 def test_label_forms(runs, speaker, affiliation, spoke_in):
     label = speaker_label([_line(100, *runs)])
     assert (label.speaker, label.affiliation, label.spoke_in) == (speaker, affiliation, spoke_in)
+
+
+def test_an_arabic_label_reads_right_to_left_and_comes_off_the_text():
+    words, x = [], 540.0
+    for text, font in (("الرئيس", BOLD), ("(تكلم بالإنكليزية):", ROMAN), ("أشكر الأمين العام.", ROMAN)):
+        for token in text.split():
+            words.append(Word(token, x - len(token) * 5, x, 100, 110, 10.0, font))
+            x -= len(token) * 5 + 2.5
+    line = lines_from_words(1, words)[0]
+    label = speaker_label([line])
+    assert (label.speaker, label.affiliation, label.spoke_in) == ("الرئيس", None, "en")
+    assert strip_label(line.text, label) == "أشكر الأمين العام."
+
+
+def test_a_chinese_label_comes_off_the_text_at_its_full_width_colon():
+    label = speaker_label([_line(100, ("主席", BOLD), ("（以英语发言）：我感谢秘书长。", ROMAN))])
+    assert strip_label("主席（以英语发言）：我感谢秘书长。", label) == "我感谢秘书长。"
 
 
 def test_a_name_that_wraps_onto_the_next_line():
