@@ -7,12 +7,14 @@ import time (0.2 to 0.3 s in every process: a 1-worker run, each head start, ``m
 "process start"), for commands the pipeline never runs (it downloads nothing). While
 spaCy is imported, ``spacy.cli`` and ``spacy.cli.info`` are stand-ins; once it is, they
 are taken away again, so that a later ``import spacy.cli`` (a notebook, ``python -m
-spacy``) imports the real package, and ``spacy.info`` imports it on its first call. Where
+spacy``) imports the real package, as do ``spacy.cli`` (through the module's
+``__getattr__``) and ``spacy.info`` on first use. Where
 spaCy is imported already, or its import needs more of ``spacy.cli`` than ``info`` (another
 version), spaCy is imported as it is.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from typing import Any
@@ -23,6 +25,13 @@ def info(*args: Any, **kwargs: Any) -> Any:
     from spacy.cli.info import info as real_info
 
     return real_info(*args, **kwargs)
+
+
+def _cli_on_first_use(name: str) -> Any:
+    """``spacy``'s module ``__getattr__``: ``spacy.cli`` imported when first asked for."""
+    if name == "cli":
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
 
 
 def import_spacy() -> types.ModuleType:
@@ -42,8 +51,10 @@ def import_spacy() -> types.ModuleType:
         import spacy  # what imported before the failure is kept; the rest is imported now
     else:
         _forget(stand_ins)
-        if getattr(spacy, "cli", None) is cli:
+        if vars(spacy).get("cli") is cli:
             delattr(spacy, "cli")
+        if "cli" not in vars(spacy) and "__getattr__" not in vars(spacy):
+            vars(spacy)["__getattr__"] = _cli_on_first_use
     return spacy
 
 
