@@ -52,11 +52,11 @@ def is_misread_furniture(text: str, symbols: Sequence[str] = ()) -> bool:
     each of its words, a letter or so (one in ``OCR_FURNITURE_CHARS_PER_EDIT``) off one
     of the document's symbols or a language's name, or a page word before a number
     ("4/35/1789" for "A/35/789", "Frangais", "Enql ish", "Pago 5")."""
-    names = [lexicon.fold(s) for s in symbols] + sorted(lexicon.language_names())
+    names = (*lexicon.folded(symbols), *lexicon.language_names())
     tokens = text.split()
     if _near_any(lexicon.fold("".join(tokens)), names):
         return True
-    page_words = [lexicon.fold(w) for w in lexicon.terms()["page_words"]]
+    page_words = lexicon.folded(lexicon.terms()["page_words"])
     for i, token in enumerate(tokens):
         before_number = i + 1 < len(tokens) and PAGE_MARKER.match(tokens[i + 1]) is not None
         if not (is_furniture(token, symbols) or _near_any(lexicon.fold(token), names)

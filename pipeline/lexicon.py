@@ -101,9 +101,10 @@ def list_separator() -> re.Pattern[str]:
     return re.compile(rf"[/,;、]|\s(?:{joiners})\s")
 
 
-def language_names() -> frozenset[str]:
-    """Every language's name in the six languages, folded ("francais", "anglais", ...)."""
-    return frozenset(_language_names())
+@lru_cache(maxsize=1)
+def language_names() -> tuple[str, ...]:
+    """Every language's name in the six languages, folded ("anglais", "francais", ...)."""
+    return tuple(sorted(_language_names()))
 
 
 def language_from_name(word: str) -> str | None:
