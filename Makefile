@@ -56,4 +56,4 @@ notebook: $(STAMP)  ## Open notebooks/01-explore-letters.ipynb in JupyterLab (ru
 clean:  ## Remove the processed tables and the tag cache (raw/ is never touched)
 	rm -rf $(PROCESSED) .cache
 	@cache="$$($(PY) -c 'from pipeline import config; print(config.CACHE_DIR)' 2>/dev/null)"; \
-	if [ -n "$$cache" ]; then rm -f "$$cache"/tag-*.cache "$$cache"/regex-*.cache "$$cache"/results-version.json "$$cache"/.key; rmdir "$$cache" 2>/dev/null || true; fi
+	if [ -n "$$cache" ]; then rm -f "$$cache"/tag-*.cache "$$cache"/rules-*.cache "$$cache"/regex-*.cache "$$cache"/results-version.json "$$cache"/.key; rmdir "$$cache" 2>/dev/null || true; fi

@@ -10,6 +10,11 @@ import unicodedata
 
 FALLBACK_LANGUAGE = "xx"  # language None: a multilingual blank pipeline, every language's names
 
+
+def normalize_language(language: str | None) -> str:
+    """ISO 639-1 code in lower case; None or empty -> the multilingual fallback."""
+    return (language or "").strip().lower() or FALLBACK_LANGUAGE
+
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "‐": "-", "‑": "-", "–": "-"})
 ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
 ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})

@@ -648,7 +648,7 @@ def _process_all(todo: list[SourceFile], out_dir: Path, workers: int, timeout: f
         # What the workers inherit is kept out of their garbage collector's sight: its
         # passes over the models' millions of objects wrote to every page they share
         # with this process, copying each one (workers a third slower, and bigger). It
-        # stays frozen here too, as the pipelines are (tag.build_nlp): thawed, this
+        # stays frozen here too, as the pipelines are (tag.load): thawed, this
         # process's last collection at exit went over it all again (0.3 s)
         gc.freeze()
         pool = WorkerPool(context, min(workers, len(todo)), out_dir, timeout)
@@ -698,14 +698,14 @@ def _load_for_workers(engine: Engine, ner: NerMode, languages_met: Connection) -
 
     from . import extract, segment, tag, write  # noqa: F401
     extract.load(engine)
-    tag.read_data()
+    tag.read_data(ner)
     for language in config.SPACY_MODELS:
-        tag.build_nlp(language, ner)
+        tag.load(language, ner)
     with contextlib.suppress(EOFError, OSError):  # the head start is over, or died
         while languages_met.poll():
             language = languages_met.recv()
             try:
-                tag.build_nlp(language, ner)
+                tag.load(language, ner)
             except Exception:  # left to the worker: then its document fails, not the run
                 pass
 

@@ -284,3 +284,12 @@ class Tags:
 
     entities: list[Entity]
     topics: list[TopicHit]
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text's tokens (tag stage): their texts and the character offset each starts at.
+    A single space after a token is not a token; any other white space is one."""
+
+    texts: tuple[str, ...]
+    starts: tuple[int, ...]

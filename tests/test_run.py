@@ -243,7 +243,7 @@ def test_the_head_start_sends_each_language_at_once_and_the_parent_builds_its_pi
     assert [h.prepared.document.masthead.language for h in head_starts] == ["fr", "es", "fr"]
 
     built = []
-    monkeypatch.setattr(tag, "build_nlp", lambda language, ner="model": built.append((language, ner)))
+    monkeypatch.setattr(tag, "load", lambda language, ner="model": built.append((language, ner)))
     languages, language_sender = context.Pipe(duplex=False)
     for language in ("es", None):
         language_sender.send(language)
@@ -257,7 +257,7 @@ def test_the_head_start_sends_each_language_at_once_and_the_parent_builds_its_pi
             raise OSError("model files damaged")
         built.append((language, ner))
 
-    monkeypatch.setattr(tag, "build_nlp", build)
+    monkeypatch.setattr(tag, "load", build)
     built.clear()
     languages, language_sender = context.Pipe(duplex=False)
     for language in ("zz", "es"):

@@ -7,8 +7,8 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline import config, folding, gazetteer, schemas, tag
-from pipeline.tag import charsets, components, keys, model_spans, patterns, phrases, pipelines, resources, rows
-from pipeline.types import Paragraph
+from pipeline.tag import charsets, keys, matching, model_spans, patterns, phrases, pipelines, resources
+from pipeline.types import Paragraph, Tokens
 
 
 
@@ -53,9 +53,10 @@ def test_russian_stem_conflates_case_forms():
 ])
 def test_a_hit_ends_where_its_name_ends(words, start, payload_text, hit):
     # a tokenizer may leave punctuation on a word (spaCy's Arabic one keeps "المتحدة)." whole)
-    doc = spacy.tokens.Doc(spacy.blank("en").vocab, words=words)
-    found = components.to_hit(doc, phrases.Match(start, len(words), phrases.Payload("org", ("X",), payload_text)))
-    assert (found.text, doc.text[found.start:found.end]) == (hit, hit)
+    text = " ".join(words)
+    tokens = Tokens(tuple(words), tuple(text.index(w) for w in words))
+    found = matching.to_hit(tokens, phrases.Match(start, len(words), phrases.Payload("org", ("X",), payload_text)))
+    assert (found.text, text[found.start:found.end]) == (hit, hit)
 
 
 def test_phrase_index_finds_all_and_longest_first_keeps_the_longest():
@@ -182,7 +183,7 @@ def test_model_labels_are_mapped_and_countries_get_codes():
     doc = nlp("Serguei Ivanov a visité le Kirghizistan avec Zorglub Industries pendant la Coupe du Monde")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 2, "PER"), Span(doc, 5, 6, "LOC"), Span(doc, 7, 9, "ORG"), Span(doc, 11, 14, "MISC")]
-    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in rows.entities_of(0, doc)}
+    got = {(e.text, e.label, e.country_code, e.org_id, e.source) for e in model_spans.entities_of(0, doc)}
     assert got == {("Serguei Ivanov", "PERSON", None, None, "model"), ("Kirghizistan", "GPE", "KGZ", None, "model"),
                    ("Zorglub Industries", "ORG", None, None, "model")}
 
@@ -201,7 +202,7 @@ def test_heading_markers_are_trimmed_from_model_spans():
     doc = nlp("B. Zorglub Industries et I.")
     doc._.unsc_entities, doc._.unsc_ranges = [], set()
     doc.ents = [Span(doc, 0, 3, "ORG"), Span(doc, 4, 5, "PER")]
-    assert [(e.text, e.label) for e in rows.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
+    assert [(e.text, e.label) for e in model_spans.entities_of(0, doc)] == [("Zorglub Industries", "ORG")]
 
 
 def model_span(text: str, start: int, end: int, label: str, language: str = "fr"):
@@ -214,20 +215,20 @@ def model_span(text: str, start: int, end: int, label: str, language: str = "fr"
 
 def test_without_a_tagger_names_are_told_by_their_capitals():
     lexicon = pipelines.lexicon_of("fr")
-    kept = rows.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
+    kept = model_spans.entities_of(0, model_span("Il a saisi la Cour constitutionnelle hier.", 4, 6, "ORG"), lexicon)
     assert [e.text for e in kept] == ["Cour constitutionnelle"]   # a capital no rule asks for
     opening = model_span("Cour constitutionnelle a statué.", 0, 2, "ORG")
-    assert rows.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
+    assert model_spans.entities_of(0, opening, lexicon) == []                # a capital any sentence start takes
 
 
 def test_a_title_is_not_a_person_and_a_verb_is_not_part_of_a_name():
     lexicon = pipelines.lexicon_of("fr")
     title = model_span("Le texte du Président de la République est paru.", 3, 7, "PER")
-    assert rows.entities_of(0, title, lexicon) == []
+    assert model_spans.entities_of(0, title, lexicon) == []
     person = model_span("Le texte de Serguei Ivanov est paru.", 3, 5, "PER")
-    assert [e.text for e in rows.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
+    assert [e.text for e in model_spans.entities_of(0, person, lexicon)] == ["Serguei Ivanov"]
     run_on = model_span("Ensuite, la Chambre des députés procède au vote.", 3, 7, "ORG")
-    assert [e.text for e in rows.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
+    assert [e.text for e in model_spans.entities_of(0, run_on, lexicon)] == ["Chambre des députés"]
 
 
 def test_the_dictionary_comes_from_the_lemmatizer_tables():
@@ -264,7 +265,7 @@ def test_spacy_is_imported_without_its_command_line_which_stays_importable():
     import subprocess
     import sys
 
-    code = ("import sys, pipeline.tag, spacy; "
+    code = ("import sys, pipeline.tag.pipelines, spacy; "
             "print(sorted(m for m in ('spacy.cli', 'typer', 'weasel', 'requests') if m in sys.modules)); "
             "print(callable(spacy.cli.download), 'typer' in sys.modules); "
             "print(spacy.info(silent=True)['spacy_version'] == spacy.__version__)")

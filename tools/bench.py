@@ -145,7 +145,7 @@ def process_start(repeat: int) -> float:
     data files read and the tag pipelines of the installed models loaded (fastest of
     ``repeat``). A 1-worker run pays it once, before its first page."""
     code = ("from pipeline import config, extract, segment, tag, write; tag.read_data(); "
-            "[tag.build_nlp(language) for language in config.SPACY_MODELS]")
+            "[tag.load(language) for language in config.SPACY_MODELS]")
     times = []
     for _ in range(max(1, repeat)):
         started = time.perf_counter()
@@ -182,7 +182,7 @@ def tag_speed(corpus: Path, modes: tuple[NerMode, ...] = ("model", "rules")) -> 
     for mode in modes:
         total, seconds = 0, 0.0
         for records, language in documents:
-            tag.build_nlp(language, mode)
+            tag.load(language, mode)
             started = time.perf_counter()
             tag.tag_document(records, language, mode)
             seconds += time.perf_counter() - started

@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 from pipeline import extract, segment
-from pipeline.folding import match_form, stem
+from pipeline.folding import match_form, normalize_language, stem
 from pipeline.tag import patterns, pipelines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ def main(french: Path) -> int:
     ours_total = theirs_total = 0
     for pdf in pdfs:
         doc = extract.extract_pdf(pdf)
-        lang = pipelines.normalize_language(doc.masthead.language)
+        lang = normalize_language(doc.masthead.language)
         nlp = pipelines.build_nlp(lang)
         names, acronyms = phrase_matcher(nlp, lang)
         paragraphs, _ = segment.segment(doc)

@@ -3,112 +3,36 @@ predicts around the names it knows) and ``unsc_topics``, both running a phrase i
 the doc's token readings."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from spacy.attrs import ORTH
+from . import lean_spacy  # noqa: F401  (first: spaCy imported without its command line)
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import config, gazetteer
-from ..folding import is_cased, match_form
+from ..types import Tokens
 from .dictionary import Lexicon
-from .keys import Candidate, token_candidates
-from .phrases import Match, Payload, PhraseIndex, longest_first
+from .keys import Candidate
+from .matching import ReadingCache, gazetteer_hits, readings, topic_hits
+from .phrases import PhraseIndex
 from .resources import pipeline_resources
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A gazetteer or topic match, in character offsets of the doc's text."""
-
-    start: int
-    end: int
-    text: str
-    payload: Payload
-    inflected: bool = False
-
-
-Readings = dict[int, tuple[Candidate, ...]]  # a token text's (orth id's) readings, in one pipeline
-
-
-def doc_candidates(doc: Doc, lang: str, lexicon: Lexicon, readings: Readings | None = None) -> list[tuple[Candidate, ...]]:
-    """Every token's readings, computed once per doc and shared by the components;
-    ``readings`` keeps them per token text across docs (no Token object per token)."""
-    # user_data takes any hashable key (spaCy's own are tuples) though it is typed dict[str, Any]
-    cached: list[tuple[Candidate, ...]] | None = doc.user_data.get(("unsc_candidates", lang))  # type: ignore[call-overload]
-    if cached is None or len(cached) != len(doc):
-        readings = {} if readings is None else readings
-        cached = []
-        for orth in doc.to_array(ORTH).tolist():
-            found = readings.get(orth)
-            if found is None:
-                lexeme = doc.vocab[orth]
-                text = lexeme.text
-                found = readings[orth] = () if lexeme.is_space else token_candidates(text, lexicon.nominal_lemma(text), lang)
-            cached.append(found)
-        doc.user_data[("unsc_candidates", lang)] = cached  # type: ignore[index]
-    return cached
-
-
-def caps_text(doc: Doc) -> bool:
-    """Whether the text is mostly capitals (a typewritten title, a heading). The letters
-    are counted in the tokens' texts: ``doc.text`` holds the same letters, but spaCy builds
-    it anew at each access, a Token object per token (a tenth of the rules' time)."""
+def doc_tokens(doc: Doc) -> Tokens:
+    """A doc's tokens, read from its arrays (no Token object per token)."""
     strings = doc.vocab.strings
-    text = "".join([strings[orth] for orth in doc.to_array(ORTH).tolist()])
-    upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
-    return upper + lower > 0 and upper / (upper + lower) > config.CAPS_TEXT_RATIO
+    if not len(doc):
+        return Tokens((), ())
+    columns = doc.to_array([ORTH, IDX]).T.tolist()
+    return Tokens(tuple([strings[orth] for orth in columns[0]]), tuple(columns[1]))
 
 
-TRAILING = ".,;:)»”\"'"
-
-
-def to_hit(doc: Doc, m: Match) -> Hit:
-    """A match in character offsets, trailing punctuation that the pattern lacks left out."""
-    start = doc[m.start].idx + m.skip
-    end = doc[m.end - 1].idx + len(doc[m.end - 1].text)
-    text = doc[m.start:m.end].text[m.skip:]
-    while text and text[-1] in TRAILING and not m.payload.text.endswith(text[-1]):
-        end -= 1
-        text = text[:-1]
-    inflected = _surface(text) != _surface(m.payload.text)
-    return Hit(start, end, text, m.payload, inflected)
-
-
-def _surface(text: str) -> str:
-    """Folded text without spacing, to tell an exact label from an inflected one."""
-    return re.sub(r"[\s'-]+", "", match_form(text))
-
-
-def _acceptable(doc: Doc, m: Match, shouting: bool) -> bool:
-    p = m.payload
-    first = doc[m.start].text[m.skip:]
-    if p.exact and shouting and len(p.text) <= config.SHORT_ACRONYM_LEN:
-        return False
-    if p.cap_initial and is_cased(first) and not first[:1].isupper():
-        return False
-    return True
-
-
-Ranged = tuple[Hit, tuple[int, int]]  # a hit and its token range
-
-
-def gazetteer_hits(doc: Doc, index: PhraseIndex, lang: str, lexicon: Lexicon,
-                   readings: Readings | None = None) -> tuple[list[Ranged], list[Ranged]]:
-    """Longest non-overlapping entity matches, and the parent organizations named at the
-    end of a body's name ("Comité exécutif de la CEI" also names the CEI), nested in them."""
-    shouting = caps_text(doc)
-    matches = [m for m in index.find(doc_candidates(doc, lang, lexicon, readings)) if _acceptable(doc, m, shouting)]
-    chosen = longest_first(matches)
-    parents: list[Ranged] = []
-    for m in chosen:
-        parent = gazetteer.org_by_id().get(m.payload.ids[0], {}).get("parent") if m.payload.kind == "org" else None
-        inner = [n for n in matches if n.payload.kind == "org" and n.payload.ids[0] == parent
-                 and m.start < n.start and n.end == m.end]
-        if inner:
-            parents.append((to_hit(doc, inner[0]), (inner[0].start, inner[0].end)))
-    return [(to_hit(doc, m), (m.start, m.end)) for m in chosen], parents
+def doc_readings(doc: Doc, lang: str, lexicon: Lexicon, cache: ReadingCache) -> tuple[Tokens, list[tuple[Candidate, ...]]]:
+    """A doc's tokens and their readings, computed once per doc and shared by the components."""
+    # user_data takes any hashable key (spaCy's own are tuples) though it is typed dict[str, Any]
+    found: tuple[Tokens, list[tuple[Candidate, ...]]] | None = doc.user_data.get(("unsc_readings", lang))  # type: ignore[call-overload]
+    if found is None or len(found[0].texts) != len(doc):
+        tokens = doc_tokens(doc)
+        found = doc.user_data[("unsc_readings", lang)] = (tokens, readings(tokens, lang, lexicon, cache))  # type: ignore[index]
+    return found
 
 
 if not Doc.has_extension("unsc_entities"):
@@ -127,7 +51,7 @@ class _IndexComponent:
 
     def __init__(self, lang: str, index: PhraseIndex, lexicon: Lexicon):
         self.lang, self.index, self.lexicon = lang, index, lexicon
-        self.readings: Readings = {}
+        self.cache: ReadingCache = {}
 
 
 class GazetteerComponent(_IndexComponent):
@@ -138,7 +62,7 @@ class GazetteerComponent(_IndexComponent):
         super().__init__(lang, resources.entities, resources.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        chosen, parents = gazetteer_hits(doc, self.index, self.lang, self.lexicon, self.readings)
+        chosen, parents = gazetteer_hits(*doc_readings(doc, self.lang, self.lexicon, self.cache), self.index)
         doc._.unsc_entities = [h for h, _ in chosen + parents]
         doc._.unsc_ranges = {rng for _, rng in chosen + parents}
         doc.ents = [Span(doc, s, e, label=PRESET_LABELS[h.payload.kind]) for h, (s, e) in chosen]
@@ -153,8 +77,7 @@ class TopicComponent(_IndexComponent):
         super().__init__(lang, resources.topics, resources.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = longest_first(self.index.find(doc_candidates(doc, self.lang, self.lexicon, self.readings)))
-        doc._.unsc_topics = [to_hit(doc, m) for m in matches]
+        doc._.unsc_topics = topic_hits(*doc_readings(doc, self.lang, self.lexicon, self.cache), self.index)
         return doc
 
 

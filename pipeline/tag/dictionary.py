@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-from spacy.lookups import Lookups
+if TYPE_CHECKING:  # the tables are read with spaCy once, then kept in the tag cache
+    from spacy.language import Language
 
 PARTS_OF_SPEECH = ("noun", "adj", "verb", "adv", "adp", "aux", "cconj", "det", "pron", "sconj", "propn", "num")
 NOMINAL = ("noun", "adj")  # topic labels and names are noun phrases
@@ -29,6 +29,8 @@ class Lexicon:
     def of(cls, nlp: Language) -> Lexicon:
         """The dictionary of a trained pipeline, from its lemmatizer's files (the
         component itself is not loaded); empty for a blank pipeline."""
+        from spacy.lookups import Lookups
+
         folder = Path(nlp.path) / "lemmatizer" / "lookups" if nlp.path else None
         if folder is None or not (folder / "lookups.bin").exists():
             return cls()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import re
 
+from . import lean_spacy  # noqa: F401  (first: spaCy imported without its command line)
 from spacy.tokens import Doc, Span, Token
 
 from .. import gazetteer
 from ..folding import is_cased, match_form
 from ..types import Entity, Label
 from .dictionary import Lexicon
+from .rows import gazetteer_entity
 
 MODEL_LABELS: dict[str, Label] = {"ORG": "ORG", "PER": "PERSON", "PERSON": "PERSON", "LOC": "LOC", "GPE": "GPE"}  # others dropped
 
@@ -137,3 +139,17 @@ def needs_model(doc: Doc, lexicon: Lexicon) -> bool:
     it holds such a word (model_span_is_junk), so elsewhere the NER's work is thrown away."""
     covered = {i for start, end in doc._.unsc_ranges or () for i in range(start, end)}
     return any(token.i not in covered and reads_as_name(token, lexicon) for token in doc)
+
+
+def entities_of(para_id: int, doc: Doc, lexicon: Lexicon | None = None) -> list[Entity]:
+    """A tagged doc's entities: the gazetteer's, then the model's other spans that pass
+    the junk filter."""
+    out = [gazetteer_entity(para_id, h) for h in doc._.unsc_entities or []]
+    ours = doc._.unsc_ranges or set()
+    for span in doc.ents:
+        if (span.start, span.end) in ours:
+            continue
+        ent = model_entity(para_id, span, lexicon)
+        if ent is not None:
+            out.append(ent)
+    return sorted(out, key=lambda e: (e.start, e.end))

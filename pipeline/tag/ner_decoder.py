@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
 from typing import Any
 
+from . import lean_spacy  # noqa: F401  (first: spaCy imported without its command line)
 import numpy as np
 from blis.py import gemm
 from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, SENT_START

@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # patterns are tokenized with spaCy when the tag cache is built
+    from spacy.tokens import Doc
 
 from .. import config, gazetteer
 from ..gazetteer import LANGS, name_key
@@ -15,7 +16,7 @@ from .keys import pattern_keys
 from .phrases import Payload, PhraseIndex
 
 CJK_LANGS = {"zh", "ja"}
-Tokenize = Callable[[str], Doc]
+Tokenize = Callable[[str], "Doc"]
 
 
 def topic_rules() -> dict[str, Any]:

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import lean_spacy  # noqa: F401  (first: spaCy imported without its command line)
 import spacy
 from spacy.attrs import IDS, IS_LEFT_PUNCT, IS_PUNCT, IS_SPACE, IS_STOP
 from spacy.language import Language
@@ -18,7 +19,7 @@ from thinc.api import NumpyOps
 from threadpoolctl import ThreadpoolController
 
 from .. import config
-from ..folding import FALLBACK_LANGUAGE
+from ..folding import FALLBACK_LANGUAGE, normalize_language
 from ..types import NerMode
 from . import components, ner_decoder  # noqa: F401  (components registers the factories)
 from .charsets import fast_compile
@@ -106,11 +107,6 @@ def one_blas_thread() -> Iterator[None]:
     and OpenBLAS threads that spin on a busy machine made the NER slower than blis."""
     with _blas().limit(limits=1, user_api="blas"):
         yield
-
-
-def normalize_language(language: str | None) -> str:
-    """ISO 639-1 code in lower case; None or empty -> the multilingual fallback."""
-    return (language or "").strip().lower() or FALLBACK_LANGUAGE
 
 
 def build_nlp(language: str | None, ner: NerMode = "model") -> Language:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:  # compiled with a spaCy pipeline; read back from the cache without one
+    from spacy.language import Language
 
 from .. import config
 from .cache import cached
@@ -59,8 +61,16 @@ def data_version() -> str:
 def resources_key(nlp: Language, lang: str) -> str:
     """What the compiled resources depend on: the language, spaCy and the model, the
     data files and the code that compiles them."""
+    import spacy
+
+    return compiled_key((lang, spacy.about.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", "")))
+
+
+def compiled_key(parts: Iterable[str]) -> str:
+    """A cache key of what the tag stage compiles: ``parts`` (the language, spaCy, the
+    model), the data files and the code that compiles them."""
     h = hashlib.sha256()
-    for part in (lang, spacy.about.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", ""), data_version()):
+    for part in (*parts, data_version()):
         h.update(f"{part}\0".encode())
     code = sorted(Path(__file__).parent.glob("*.py")) + [config.PACKAGE_DIR / n for n in ("config.py", "folding.py", "gazetteer.py")]
     for module in code:

@@ -1,36 +1,23 @@
-"""Entity rows of a paragraph, and the reference tables (organizations, UNBIS topics)."""
+"""Entity rows of gazetteer hits, and the reference tables (organizations, UNBIS topics)."""
 from __future__ import annotations
 
 import pyarrow as pa
-from spacy.tokens import Doc
 
 from .. import gazetteer, schemas
 from ..gazetteer import LANGS
 from ..types import Entity
-from .components import Hit
-from .dictionary import Lexicon
-from .model_spans import model_entity
+from .matching import Hit
 from .patterns import unbis
 
-def _gazetteer_entity(para_id: int, hit: Hit) -> Entity:
+
+def gazetteer_entity(para_id: int, hit: Hit) -> Entity:
+    """The entity row of a gazetteer hit: its organization or State, by id."""
     ident = hit.payload.ids[0]
     if hit.payload.kind == "org":
         return Entity(para_id, hit.start, hit.end, hit.text, "ORG", org_id=ident,
                       canonical_name=gazetteer.org_by_id()[ident]["name_en"])
     return Entity(para_id, hit.start, hit.end, hit.text, "GPE", country_code=ident, canonical_name=gazetteer.country_name(ident))
 
-
-def entities_of(para_id: int, doc: Doc, lexicon: Lexicon | None = None) -> list[Entity]:
-    """Gazetteer entities, then the model's other spans that pass the junk filter."""
-    out = [_gazetteer_entity(para_id, h) for h in doc._.unsc_entities or []]
-    ours = doc._.unsc_ranges or set()
-    for span in doc.ents:
-        if (span.start, span.end) in ours:
-            continue
-        ent = model_entity(para_id, span, lexicon)
-        if ent is not None:
-            out.append(ent)
-    return sorted(out, key=lambda e: (e.start, e.end))
 
 def organizations_table() -> pa.Table:
     """The gazetteer as a table (schemas.ORGANIZATIONS)."""

@@ -1,11 +1,11 @@
 """Topic rows: one per UNBIS concept of a paragraph, scored from its matches' evidence."""
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from collections.abc import Sequence
 
 from .. import config
 from ..types import TopicHit
-from .components import Hit
+from .matching import Hit
 from .patterns import unbis
 
 def _evidence(hit: Hit, names: list[tuple[int, int]]) -> float:
@@ -17,12 +17,13 @@ def _evidence(hit: Hit, names: list[tuple[int, int]]) -> float:
     return score
 
 
-def topics_of(para_id: int, doc: Doc) -> list[TopicHit]:
-    """One row per UNBIS id in the paragraph; score = noisy-or of its matches' evidence."""
+def topics_of(para_id: int, entities: Sequence[Hit], topics: Sequence[Hit]) -> list[TopicHit]:
+    """One row per UNBIS id in the paragraph (its gazetteer ``entities`` and ``topics``
+    hits); score = noisy-or of its matches' evidence."""
     labels = unbis()
-    names = [(h.start, h.end) for h in doc._.unsc_entities or [] if h.payload.kind == "org"]
+    names = [(h.start, h.end) for h in entities if h.payload.kind == "org"]
     found: dict[str, list[tuple[Hit, float]]] = {}
-    for hit in doc._.unsc_topics or []:
+    for hit in topics:
         score = _evidence(hit, names)
         if score <= 0:
             continue
