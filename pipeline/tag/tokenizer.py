@@ -20,6 +20,9 @@ Pattern = tuple[str, int]  # a regular expression's source and flags
 ORTH = 65  # spaCy's attribute id of a token's text (spacy.attrs.ORTH), the key of its special cases' pieces
 MAX_CACHE = 100_000  # chunks whose tokens are kept (a paragraph's words repeat across a corpus)
 WHITE_SPACE_RUNS = re.compile(r"\s+|\S+")  # \s is str.isspace, which spaCy splits on
+# the pattern method each of a spaCy tokenizer's callables is
+_METHODS = {"prefix_search": "search", "suffix_search": "search", "infix_finditer": "finditer",
+            "token_match": "match", "url_match": "match"}
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,6 @@ def rules_of(tokenizer: Any) -> TokenizerRules | None:
     prefix, suffix, infix, token_match, url_match = patterns
     return TokenizerRules(specials, prefix, suffix, infix, token_match, url_match, bool(tokenizer.faster_heuristics))
 
-
-_METHODS = {"prefix_search": "search", "suffix_search": "search", "infix_finditer": "finditer",
-            "token_match": "match", "url_match": "match"}
 
 
 def _compiled(pattern: Pattern | None, method: str) -> Callable[[str], Any] | None:
