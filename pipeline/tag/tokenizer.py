@@ -17,7 +17,6 @@ from typing import Any
 from ..types import Tokens
 
 Pattern = tuple[str, int]  # a regular expression's source and flags
-ORTH = 65  # spaCy's attribute id of a token's text (spacy.attrs.ORTH), the key of its special cases' pieces
 MAX_CACHE = 100_000  # chunks whose tokens are kept (a paragraph's words repeat across a corpus)
 WHITE_SPACE_RUNS = re.compile(r"\s+|\S+")  # \s is str.isspace, which spaCy splits on
 # the pattern method each of a spaCy tokenizer's callables is
@@ -42,6 +41,8 @@ class TokenizerRules:
 def rules_of(tokenizer: Any) -> TokenizerRules | None:
     """The rules of a spaCy ``Tokenizer`` whose patterns are regular expressions; None
     for any other (Chinese, Japanese, a custom callable): that one is spaCy's alone."""
+    from spacy.attrs import ORTH  # the key of a special case's pieces' texts (spaCy is loaded: it made the tokenizer)
+
     if type(tokenizer).__name__ != "Tokenizer" or not hasattr(tokenizer, "rules"):
         return None
     patterns: list[Pattern | None] = []
